@@ -1,0 +1,44 @@
+#include "reprieve/core/lifecycle/purge_sweeper.h"
+
+#include "reprieve/base/status_macros.h"
+
+namespace reprieve::core {
+
+PurgeSweeper::PurgeSweeper(ResourceStore& store, const Clock& clock, Options options)
+    : store_(store), clock_(clock), options_(options) {}
+
+Result<SweepReport> PurgeSweeper::RunOnce() {
+  const Timestamp now = clock_.Now();
+  SweepReport report;
+  for (int batch_idx = 0; batch_idx < options_.max_batches; ++batch_idx) {
+    REPRIEVE_ASSIGN_OR_RETURN(std::vector<ResourceRecord> due,
+                              store_.ListPurgeDue(now, options_.batch_size));
+    if (due.empty()) return report;
+    // One transaction per record, one durable commit for the batch: a record recovered
+    // between the listing and the commit fails its own guard without failing the others.
+    std::vector<WriteBatch> batches;
+    batches.reserve(due.size());
+    for (const ResourceRecord& record : due) {
+      WriteBatch batch;
+      batch.expect.push_back({record.key, Expectation::Kind::kSoftDeleted, record.version});
+      batch.erase.push_back(record.key);
+      batches.push_back(std::move(batch));
+    }
+    const std::vector<Status> results = store_.ApplyEach(batches);
+    for (size_t record_idx = 0; record_idx < due.size(); ++record_idx) {
+      const Status& status = results[record_idx];
+      if (status.ok()) {
+        report.purged.push_back(due[record_idx].id);
+      } else if (status.code() == StatusCode::kAborted) {
+        ++report.lost_races;
+      } else {
+        return status;
+      }
+    }
+    if (static_cast<int>(due.size()) < options_.batch_size) return report;
+  }
+  report.more_due = true;
+  return report;
+}
+
+}  // namespace reprieve::core

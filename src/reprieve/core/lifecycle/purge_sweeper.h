@@ -1,0 +1,43 @@
+// PurgeSweeper: the lifecycle engine's step. RunOnce() purges, in bounded batches, every
+// soft-deleted resource whose scheduled purge date has come (at the injected clock's now).
+//
+// It holds no thread: app/PurgeLoop calls RunOnce() periodically and whenever a manual
+// clock moves; tests call it directly. Not safe to run concurrently with itself (a second
+// caller would only lose races and do no harm, but wastes work).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "reprieve/base/clock.h"
+#include "reprieve/base/result.h"
+#include "reprieve/core/ports/resource_store.h"
+
+namespace reprieve::core {
+
+struct SweepReport {
+  std::vector<std::string> purged;  // ids of the resources purged, in purge order
+  int64_t lost_races = 0;           // due records changed (recovered, purged) meanwhile
+  bool more_due = false;            // stopped at max_batches with more still due
+};
+
+class PurgeSweeper {
+ public:
+  struct Options {
+    int batch_size = 500;   // records per store commit
+    int max_batches = 20;   // per RunOnce, so one call never runs unbounded
+  };
+
+  PurgeSweeper(ResourceStore& store, const Clock& clock, Options options);
+
+  // kUnavailable etc. if the store fails; batches committed before the failure stay purged.
+  Result<SweepReport> RunOnce();
+
+ private:
+  ResourceStore& store_;
+  const Clock& clock_;
+  Options options_;
+};
+
+}  // namespace reprieve::core

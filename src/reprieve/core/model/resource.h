@@ -1,0 +1,53 @@
+// ResourceRecord: what Reprieve stores about one ARM resource, live or soft-deleted.
+//
+// ARM properties stay opaque JSON text (`body`); only what the lifecycle needs is typed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "reprieve/base/time.h"
+
+namespace reprieve::core {
+
+enum class LifecycleState {
+  kActive = 0,
+  kSoftDeleted = 1,
+};
+
+struct ResourceRecord {
+  std::string key;             // lower-case canonical id: the identity (ResourceId::Key())
+  std::string id;              // canonical id with the caller's casing of names
+  std::string subscription;    // lower-case subscription id
+  std::string resource_group;  // lower-case group name; empty above group scope
+  std::string type;            // canonical "Namespace/type" from the policy catalog
+  std::string name;            // as first created
+  std::string location;        // as given by the caller
+  std::string body;            // JSON object text: the caller-owned envelope
+  std::string secrets;         // JSON object text: access keys etc.; never rendered by GET
+  LifecycleState state = LifecycleState::kActive;
+  int64_t version = 0;         // 1 on create, +1 on every write; guards transitions
+  std::string etag;
+  Timestamp created_at{};
+  Timestamp changed_at{};
+  std::string created_by;
+  std::string changed_by;
+  std::optional<Timestamp> deleted_at;          // set iff kSoftDeleted
+  std::optional<Timestamp> scheduled_purge_at;  // set iff kSoftDeleted
+
+  bool operator==(const ResourceRecord&) const = default;
+};
+
+// A long-running-operation status record, written in the same transaction as the mutation
+// it describes. `body` is the wire status document (opaque to core and stores).
+struct OperationRecord {
+  std::string id;  // lower-case uuid
+  std::string subscription;
+  std::string body;
+  Timestamp created_at{};
+
+  bool operator==(const OperationRecord&) const = default;
+};
+
+}  // namespace reprieve::core

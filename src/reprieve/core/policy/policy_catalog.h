@@ -1,0 +1,43 @@
+// PolicyCatalog: the resource types Reprieve serves, looked up case-insensitively by their
+// "Namespace/type" name. Immutable after construction; safe to share across threads.
+#pragma once
+
+#include <memory>
+#include <regex>
+#include <string_view>
+#include <vector>
+
+#include "reprieve/base/status.h"
+#include "reprieve/core/policy/type_policy.h"
+
+namespace reprieve::core {
+
+inline constexpr std::string_view kResourceGroupType = "Microsoft.Resources/resourceGroups";
+inline constexpr std::string_view kSubscriptionType = "Microsoft.Resources/subscriptions";
+inline constexpr std::string_view kTenantType = "Microsoft.Resources/tenants";
+
+class PolicyCatalog {
+ public:
+  // The catalog of built-in types: resource groups and Cognitive Services accounts.
+  static const PolicyCatalog& Builtin();
+
+  explicit PolicyCatalog(std::vector<TypePolicy> policies);
+
+  // nullptr if the type is unknown.
+  const TypePolicy* Find(std::string_view type) const;
+  // The types of one namespace (case-insensitive); empty if none.
+  std::vector<const TypePolicy*> InNamespace(std::string_view provider_namespace) const;
+  // Every namespace, in catalog order, without duplicates.
+  std::vector<std::string> Namespaces() const;
+  const std::vector<TypePolicy>& policies() const { return policies_; }
+
+  // ok if `name` satisfies the type's name rule; else kInvalidArgument with ARM code
+  // InvalidResourceName (or InvalidResourceGroupName) saying which rule it breaks.
+  Status ValidateName(const TypePolicy& policy, std::string_view name) const;
+
+ private:
+  std::vector<TypePolicy> policies_;
+  std::vector<std::regex> name_patterns_;  // parallel to policies_
+};
+
+}  // namespace reprieve::core

@@ -1,0 +1,44 @@
+#include "reprieve/core/policy/type_policy.h"
+
+#include "reprieve/base/strings.h"
+
+namespace reprieve::core {
+namespace {
+void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
+  for (size_t pos = text.find(from); pos != std::string::npos;
+       pos = text.find(from, pos + to.size())) {
+    text.replace(pos, from.size(), to);
+  }
+}
+}  // namespace
+
+Status ErrorTemplate::Render(std::string_view id, std::string_view name,
+                             std::string_view type) const {
+  std::string text = message;
+  ReplaceAll(text, "{id}", id);
+  ReplaceAll(text, "{name}", name);
+  ReplaceAll(text, "{type}", type);
+  return Status(code, std::move(text)).WithArmCode(arm_code);
+}
+
+std::string TypePolicy::Namespace() const { return type.substr(0, type.find('/')); }
+
+std::string TypePolicy::ResourceType() const { return type.substr(type.find('/') + 1); }
+
+bool TypePolicy::SupportsApiVersion(std::string_view version) const {
+  for (const std::string& supported : api_versions) {
+    if (EqualsIgnoreCase(supported, version)) return true;
+  }
+  return false;
+}
+
+std::string TypePolicy::ApiVersionList() const {
+  std::string out;
+  for (const std::string& version : api_versions) {
+    if (!out.empty()) out += ",";
+    out += version;
+  }
+  return out;
+}
+
+}  // namespace reprieve::core

@@ -1,0 +1,83 @@
+// ResourceStore: the persistence port core needs. Implemented by store/{memory,sqlite};
+// behaviour is pinned by tests/store/store_conformance_test.cc.
+//
+// Writes are optimistic transactions: a WriteBatch states what it expects of the records it
+// touches (absent, active or soft-deleted, at a version) and is applied atomically and
+// durably only if every expectation holds. This is how every lifecycle transition is "one
+// transaction guarded by the current state": of two racing transitions on one record,
+// exactly one commits and the other gets kAborted.
+//
+// Implementations are safe for concurrent use without external synchronization.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reprieve/base/result.h"
+#include "reprieve/base/time.h"
+#include "reprieve/core/model/resource.h"
+
+namespace reprieve::core {
+
+struct Expectation {
+  enum class Kind { kAbsent, kActive, kSoftDeleted };
+  std::string key;
+  Kind kind = Kind::kAbsent;
+  int64_t version = 0;  // for kActive / kSoftDeleted: the version the record must have; 0 = any
+};
+
+struct WriteBatch {
+  std::vector<Expectation> expect;
+  std::vector<ResourceRecord> put;      // inserted or replaced whole, by key
+  std::vector<std::string> erase;       // keys removed (absent keys are ignored)
+  std::vector<std::string> touch;       // existing keys whose version increments, content kept
+  std::vector<OperationRecord> operations;
+};
+
+struct ListQuery {
+  std::string type;                          // canonical type; empty = every type
+  std::optional<std::string> subscription;   // lower-case; nullopt = every subscription
+  std::string key_prefix;                    // only keys starting with it ("" = all)
+  std::optional<LifecycleState> state;       // nullopt = both states
+  std::string after_key;                     // keyset cursor: keys strictly greater
+  int limit = 100;                           // 1..1000
+};
+
+struct Page {
+  std::vector<ResourceRecord> items;  // ascending by key
+  std::string next_after;             // non-empty iff more items may follow
+};
+
+class ResourceStore {
+ public:
+  virtual ~ResourceStore() = default;
+
+  // The record with this key, in either state. kNotFound if absent; kUnavailable if the
+  // store cannot be read.
+  virtual Result<ResourceRecord> Get(std::string_view key) = 0;
+
+  // Records matching `query`, ascending by key, at most `query.limit`.
+  virtual Result<Page> List(const ListQuery& query) = 0;
+
+  // Up to `limit` soft-deleted records with scheduled_purge_at <= now, earliest first.
+  virtual Result<std::vector<ResourceRecord>> ListPurgeDue(Timestamp now, int limit) = 0;
+
+  // Applies `batch` atomically and durably: when this returns ok the batch survives a crash.
+  // kAborted (message naming the key) if an expectation does not hold; nothing is written then.
+  virtual Status Apply(const WriteBatch& batch) = 0;
+
+  // Applies each batch independently (each atomic, each with its own expectations) in one
+  // durable commit. Returns one Status per batch, in order.
+  virtual std::vector<Status> ApplyEach(const std::vector<WriteBatch>& batches) = 0;
+
+  // kNotFound if no operation has this id.
+  virtual Result<OperationRecord> GetOperation(std::string_view id) = 0;
+
+  // Number of records in `state`, for diagnostics and tests.
+  virtual Result<int64_t> Count(LifecycleState state) = 0;
+};
+
+}  // namespace reprieve::core

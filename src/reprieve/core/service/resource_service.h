@@ -1,0 +1,168 @@
+// ResourceService: ARM semantics for PUT / GET / PATCH / DELETE / LIST / recover / purge of
+// resources, resource groups, subscriptions and tenants, over the ResourceStore port.
+//
+// Every lifecycle transition is one store transaction guarded by the state it starts from
+// (see ports/resource_store.h); when a guard fails because another request won the race, the
+// service re-reads and decides again, so a request either takes effect completely or is
+// answered with the error its loser's view implies (never half-applied).
+//
+// Safe for concurrent use. Holds references: the store, clock, random source and catalog
+// must outlive it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "reprieve/base/clock.h"
+#include "reprieve/base/random.h"
+#include "reprieve/base/result.h"
+#include "reprieve/core/model/resource.h"
+#include "reprieve/core/model/resource_id.h"
+#include "reprieve/core/policy/policy_catalog.h"
+#include "reprieve/core/ports/resource_store.h"
+
+namespace reprieve::core {
+
+struct PutRequest {
+  ResourceId id;
+  std::string location;
+  std::string body;      // JSON object text: the caller-owned envelope to store
+  bool restore = false;  // the type's recover signal was set (properties.restore / createMode)
+  std::string caller;
+  std::optional<OperationRecord> operation;  // committed with the change
+};
+
+struct PutOutcome {
+  enum class Kind { kCreated, kUpdated, kRestored };
+  ResourceRecord record;
+  Kind kind = Kind::kCreated;
+};
+
+struct DeleteOutcome {
+  bool existed = false;       // false: nothing live had this id (ARM answers 204)
+  bool soft_deleted = false;  // true: the record is now soft-deleted, not gone
+  std::optional<ResourceRecord> record;
+};
+
+struct GroupDeleteOutcome {
+  int deleted = 0;       // resources removed for good
+  int soft_deleted = 0;  // resources moved to the soft-deleted state
+};
+
+// Addresses a soft-deleted resource the way its deleted-resource route does.
+struct DeletedRef {
+  std::string subscription;
+  std::string location;
+  std::string resource_group;  // empty for location-scoped routes
+  std::string name;
+};
+
+using AccessKeys = std::vector<std::pair<std::string, std::string>>;  // (name, value)
+
+class ResourceService {
+ public:
+  ResourceService(ResourceStore& store, const Clock& clock, RandomSource& random,
+                  const PolicyCatalog& catalog);
+
+  const PolicyCatalog& catalog() const { return catalog_; }
+  const Clock& clock() const { return clock_; }
+
+  // ---- tenants and subscriptions ----
+  // Creates or replaces a tenant / subscription record. `body` is the wire document.
+  // PutSubscription: kNotFound (TenantNotFound) if the tenant does not exist.
+  Result<PutOutcome> PutTenant(const std::string& tenant_id, const std::string& body);
+  Result<PutOutcome> PutSubscription(const std::string& subscription_id,
+                                     const std::string& tenant_id, const std::string& body);
+  // kNotFound (SubscriptionNotFound) if absent.
+  Result<ResourceRecord> GetSubscription(const std::string& subscription_id);
+  Result<Page> ListSubscriptions(const std::string& after, int limit);
+  Result<Page> ListTenants(const std::string& after, int limit);
+
+  // ---- resource groups ----
+  Result<PutOutcome> PutResourceGroup(const std::string& subscription, const std::string& name,
+                                      const std::string& location, const std::string& body,
+                                      const std::string& caller);
+  // kNotFound (ResourceGroupNotFound).
+  Result<ResourceRecord> GetResourceGroup(const std::string& subscription,
+                                          const std::string& name);
+  // Replaces the group's body (PATCH), guarded by `expected_version`.
+  Result<ResourceRecord> UpdateResourceGroup(const ResourceRecord& current, std::string body,
+                                             const std::string& caller);
+  // Deletes the group and everything in it: soft-delete types become soft-deleted and stay
+  // recoverable once a group of that name exists again; others are removed. Already
+  // soft-deleted resources keep their schedule. kNotFound if the group does not exist.
+  Result<GroupDeleteOutcome> DeleteResourceGroup(const std::string& subscription,
+                                                 const std::string& name,
+                                                 const std::string& caller,
+                                                 std::optional<OperationRecord> operation);
+  Result<Page> ListResourceGroups(const std::string& subscription, const std::string& after,
+                                  int limit);
+
+  // ---- resources ----
+  // Create, update (replace) or recover. Errors: kInvalidArgument (bad name),
+  // kNotFound (SubscriptionNotFound / ResourceGroupNotFound / nothing_to_restore),
+  // the type's name_held error while the name is soft-deleted, kAlreadyExists
+  // (InvalidResourceLocation) when an update changes the location.
+  Result<PutOutcome> Put(const PutRequest& request);
+  // The live resource. kNotFound (ResourceNotFound, or ResourceGroupNotFound) otherwise,
+  // including while it is soft-deleted.
+  Result<ResourceRecord> Get(const ResourceId& id);
+  // Replaces the body of `current` (PATCH), guarded by its version: kAborted (ARM
+  // PreconditionFailed) if it changed meanwhile.
+  Result<ResourceRecord> Update(const ResourceRecord& current, std::string body,
+                                const std::string& caller);
+  // Soft-deletes (when the type's policy says so) or removes the live resource.
+  Result<DeleteOutcome> Delete(const ResourceId& id, const std::string& caller,
+                               std::optional<OperationRecord> operation);
+  // Live resources of `type` in the subscription, or in one group when `resource_group`
+  // is set.
+  Result<Page> ListActive(const TypePolicy& policy, const std::string& subscription,
+                          const std::optional<std::string>& resource_group,
+                          const std::string& after, int limit);
+
+  // ---- soft-deleted resources ----
+  Result<Page> ListDeleted(const TypePolicy& policy, const std::string& subscription,
+                           const std::string& after, int limit);
+  // kNotFound if no soft-deleted resource of the type matches `ref`.
+  Result<ResourceRecord> GetDeleted(const TypePolicy& policy, const DeletedRef& ref);
+  // Removes the soft-deleted resource for good. kNotFound if there is none.
+  Status Purge(const TypePolicy& policy, const DeletedRef& ref,
+               std::optional<OperationRecord> operation);
+
+  // ---- access keys ----
+  Result<AccessKeys> ListKeys(const ResourceId& id);
+  // kInvalidArgument if the type has no key of that name (case-insensitive).
+  Result<AccessKeys> RegenerateKey(const ResourceId& id, const std::string& key_name,
+                                   const std::string& caller);
+
+  // Operation status documents written with mutations. kNotFound if unknown.
+  Result<OperationRecord> GetOperation(const std::string& id);
+
+ private:
+  const TypePolicy& PolicyFor(const ResourceId& id) const;
+  Status RequireSubscription(const std::string& subscription);
+  Result<ResourceRecord> RequireGroup(const ResourceId& id);
+  Result<PutOutcome> PutOnce(const PutRequest& request, const TypePolicy& policy);
+  Result<DeleteOutcome> DeleteOnce(const ResourceId& id, const std::string& caller,
+                                   const std::optional<OperationRecord>& operation);
+  Result<GroupDeleteOutcome> DeleteGroupOnce(const ResourceId& group, const std::string& caller,
+                                             const std::optional<OperationRecord>& operation);
+  Result<ResourceRecord> FindDeleted(const TypePolicy& policy, const DeletedRef& ref);
+  Result<AccessKeys> KeysOf(const ResourceRecord& record) const;
+  std::string NewEtag();
+  std::string NewSecrets(const TypePolicy& policy);
+
+  ResourceStore& store_;
+  const Clock& clock_;
+  RandomSource& random_;
+  const PolicyCatalog& catalog_;
+};
+
+// Status messages ARM uses, shared with the HTTP layer's tests.
+Status ResourceNotFound(const ResourceId& id);
+Status ResourceGroupNotFound(const std::string& name);
+Status SubscriptionNotFound(const std::string& subscription);
+
+}  // namespace reprieve::core

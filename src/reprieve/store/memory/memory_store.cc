@@ -1,0 +1,141 @@
+#include "reprieve/store/memory/memory_store.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace reprieve::store {
+namespace {
+
+using core::Expectation;
+using core::LifecycleState;
+using core::ResourceRecord;
+
+class MemoryStore final : public core::ResourceStore {
+ public:
+  Result<ResourceRecord> Get(std::string_view key) override {
+    std::lock_guard lock(mu_);
+    auto it = records_.find(std::string(key));
+    if (it == records_.end()) return NotFoundError("no record " + std::string(key));
+    return it->second;
+  }
+
+  Result<core::Page> List(const core::ListQuery& query) override {
+    std::lock_guard lock(mu_);
+    core::Page page;
+    const std::string start = std::max(query.after_key, query.key_prefix);
+    for (auto it = records_.upper_bound(start);
+         it != records_.end() && it->first.compare(0, query.key_prefix.size(), query.key_prefix) == 0;
+         ++it) {
+      // upper_bound skips `start` itself, which is right for after_key and harmless for a
+      // prefix ending in '/', which is never a key.
+      const ResourceRecord& record = it->second;
+      if (!query.type.empty() && record.type != query.type) continue;
+      if (query.subscription && record.subscription != *query.subscription) continue;
+      if (query.state && record.state != *query.state) continue;
+      if (static_cast<int>(page.items.size()) == query.limit) {
+        page.next_after = page.items.back().key;
+        break;
+      }
+      page.items.push_back(record);
+    }
+    return page;
+  }
+
+  Result<std::vector<ResourceRecord>> ListPurgeDue(Timestamp now, int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<ResourceRecord> due;
+    for (const auto& [key, record] : records_) {
+      if (record.state == LifecycleState::kSoftDeleted && record.scheduled_purge_at &&
+          *record.scheduled_purge_at <= now) {
+        due.push_back(record);
+      }
+    }
+    std::sort(due.begin(), due.end(), [](const ResourceRecord& a, const ResourceRecord& b) {
+      return std::tie(*a.scheduled_purge_at, a.key) < std::tie(*b.scheduled_purge_at, b.key);
+    });
+    if (static_cast<int>(due.size()) > limit) due.resize(static_cast<size_t>(limit));
+    return due;
+  }
+
+  Status Apply(const core::WriteBatch& batch) override {
+    std::lock_guard lock(mu_);
+    return ApplyLocked(batch);
+  }
+
+  std::vector<Status> ApplyEach(const std::vector<core::WriteBatch>& batches) override {
+    std::lock_guard lock(mu_);
+    std::vector<Status> results;
+    results.reserve(batches.size());
+    for (const core::WriteBatch& batch : batches) results.push_back(ApplyLocked(batch));
+    return results;
+  }
+
+  Result<core::OperationRecord> GetOperation(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    auto it = operations_.find(std::string(id));
+    if (it == operations_.end()) return NotFoundError("no operation " + std::string(id));
+    return it->second;
+  }
+
+  Result<int64_t> Count(LifecycleState state) override {
+    std::lock_guard lock(mu_);
+    return static_cast<int64_t>(std::count_if(records_.begin(), records_.end(), [&](const auto& kv) {
+      return kv.second.state == state;
+    }));
+  }
+
+ private:
+  Status Check(const Expectation& expectation) const {
+    auto it = records_.find(expectation.key);
+    const bool present = it != records_.end();
+    bool holds = false;
+    switch (expectation.kind) {
+      case Expectation::Kind::kAbsent:
+        holds = !present;
+        break;
+      case Expectation::Kind::kActive:
+      case Expectation::Kind::kSoftDeleted: {
+        const LifecycleState want = expectation.kind == Expectation::Kind::kActive
+                                        ? LifecycleState::kActive
+                                        : LifecycleState::kSoftDeleted;
+        holds = present && it->second.state == want &&
+                (expectation.version == 0 || it->second.version == expectation.version);
+        break;
+      }
+    }
+    if (holds) return OkStatus();
+    return AbortedError("the record " + expectation.key + " changed concurrently");
+  }
+
+  Status ApplyLocked(const core::WriteBatch& batch) {
+    for (const Expectation& expectation : batch.expect) {
+      Status status = Check(expectation);
+      if (!status.ok()) return status;
+    }
+    for (const std::string& key : batch.touch) {
+      if (records_.find(key) == records_.end()) {
+        return AbortedError("the record " + key + " to touch is gone");
+      }
+    }
+    for (const std::string& key : batch.touch) records_[key].version += 1;
+    for (const std::string& key : batch.erase) records_.erase(key);
+    for (const ResourceRecord& record : batch.put) records_[record.key] = record;
+    for (const core::OperationRecord& operation : batch.operations) {
+      operations_[operation.id] = operation;
+    }
+    return OkStatus();
+  }
+
+  std::mutex mu_;
+  std::map<std::string, ResourceRecord> records_;  // guarded by mu_
+  std::unordered_map<std::string, core::OperationRecord> operations_;  // guarded by mu_
+};
+
+}  // namespace
+
+std::unique_ptr<core::ResourceStore> NewMemoryStore() { return std::make_unique<MemoryStore>(); }
+
+}  // namespace reprieve::store

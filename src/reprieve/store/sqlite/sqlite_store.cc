@@ -1,0 +1,534 @@
+#include "reprieve/store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "reprieve/base/log.h"
+#include "reprieve/base/status_macros.h"
+#include "reprieve/store/sqlite/migrations.h"
+
+namespace reprieve::store {
+namespace {
+
+using core::Expectation;
+using core::LifecycleState;
+using core::ResourceRecord;
+
+constexpr const char* kColumns =
+    "key, id, subscription, resource_group, type, name, location, body, secrets, state, "
+    "version, etag, created_at, changed_at, created_by, changed_by, deleted_at, "
+    "scheduled_purge_at";
+
+int64_t ToMillis(Timestamp t) { return t.time_since_epoch().count(); }
+Timestamp FromMillis(int64_t ms) { return Timestamp(Duration(ms)); }
+
+// A connection with a cache of prepared statements. Not thread-safe: one user at a time.
+class Connection {
+ public:
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path, bool writer) {
+    sqlite3* db = nullptr;
+    const int flags = writer ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX)
+                             : (SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+    if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+      std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+      sqlite3_close(db);
+      return UnavailableError("cannot open SQLite database '" + path + "': " + message);
+    }
+    auto conn = std::unique_ptr<Connection>(new Connection(db));
+    sqlite3_busy_timeout(db, 10000);
+    REPRIEVE_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys = ON"));
+    if (writer) {
+      REPRIEVE_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode = WAL"));
+      // FULL: a commit is acknowledged only after the WAL is on stable storage.
+      REPRIEVE_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous = FULL"));
+    } else {
+      REPRIEVE_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only = ON"));
+    }
+    return conn;
+  }
+
+  ~Connection() {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    sqlite3_close(db_);
+  }
+
+  Status Exec(const std::string& sql) {
+    char* error = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+      Status status = Error("executing '" + sql.substr(0, 60) + "'", error ? error : "");
+      sqlite3_free(error);
+      return status;
+    }
+    return OkStatus();
+  }
+
+  // A reset statement ready for binding, owned by the connection.
+  Result<sqlite3_stmt*> Prepare(const std::string& sql) {
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) {
+      sqlite3_reset(it->second);
+      sqlite3_clear_bindings(it->second);
+      return it->second;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                           SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+      return Error("preparing statement", sqlite3_errmsg(db_));
+    }
+    statements_.emplace(sql, stmt);
+    return stmt;
+  }
+
+  Status Error(const std::string& what, const std::string& detail) const {
+    const int code = sqlite3_extended_errcode(db_);
+    const int primary = code & 0xff;
+    std::string message = "SQLite error " + std::to_string(code) + " " + what + ": " + detail;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR ||
+        primary == SQLITE_FULL || primary == SQLITE_CANTOPEN) {
+      return UnavailableError(std::move(message));
+    }
+    return InternalError(std::move(message));
+  }
+
+  sqlite3* db() const { return db_; }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+void BindText(sqlite3_stmt* stmt, int index, std::string_view text) {
+  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+std::string ColumnText(sqlite3_stmt* stmt, int index) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, index));
+  return text ? std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, index)))
+              : std::string();
+}
+
+ResourceRecord ReadRecord(sqlite3_stmt* stmt) {
+  ResourceRecord r;
+  r.key = ColumnText(stmt, 0);
+  r.id = ColumnText(stmt, 1);
+  r.subscription = ColumnText(stmt, 2);
+  r.resource_group = ColumnText(stmt, 3);
+  r.type = ColumnText(stmt, 4);
+  r.name = ColumnText(stmt, 5);
+  r.location = ColumnText(stmt, 6);
+  r.body = ColumnText(stmt, 7);
+  r.secrets = ColumnText(stmt, 8);
+  r.state = static_cast<LifecycleState>(sqlite3_column_int(stmt, 9));
+  r.version = sqlite3_column_int64(stmt, 10);
+  r.etag = ColumnText(stmt, 11);
+  r.created_at = FromMillis(sqlite3_column_int64(stmt, 12));
+  r.changed_at = FromMillis(sqlite3_column_int64(stmt, 13));
+  r.created_by = ColumnText(stmt, 14);
+  r.changed_by = ColumnText(stmt, 15);
+  if (sqlite3_column_type(stmt, 16) != SQLITE_NULL) {
+    r.deleted_at = FromMillis(sqlite3_column_int64(stmt, 16));
+  }
+  if (sqlite3_column_type(stmt, 17) != SQLITE_NULL) {
+    r.scheduled_purge_at = FromMillis(sqlite3_column_int64(stmt, 17));
+  }
+  return r;
+}
+
+// The smallest string greater than every string starting with `prefix`.
+std::string PrefixEnd(std::string prefix) {
+  while (!prefix.empty()) {
+    auto& last = reinterpret_cast<unsigned char&>(prefix.back());
+    if (last < 0xff) {
+      ++last;
+      return prefix;
+    }
+    prefix.pop_back();
+  }
+  return prefix;
+}
+
+Status MigrateLocked(Connection& conn) {
+  sqlite3_stmt* stmt = nullptr;
+  REPRIEVE_ASSIGN_OR_RETURN(stmt, conn.Prepare("PRAGMA user_version"));
+  if (sqlite3_step(stmt) != SQLITE_ROW) return conn.Error("reading user_version", "");
+  const int current = sqlite3_column_int(stmt, 0);
+  sqlite3_reset(stmt);
+  const auto& migrations = sqlite::Migrations();
+  const int latest = migrations.empty() ? 0 : migrations.back().version;
+  if (current > latest) {
+    return FailedPreconditionError("the database has schema version " + std::to_string(current) +
+                                   ", newer than this build knows (" + std::to_string(latest) +
+                                   "); use a newer reprieved");
+  }
+  for (const sqlite::Migration& migration : migrations) {
+    if (migration.version <= current) continue;
+    REPRIEVE_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+    Status status = conn.Exec(std::string(migration.sql));
+    if (status.ok()) {
+      status = conn.Exec("PRAGMA user_version = " + std::to_string(migration.version));
+    }
+    if (!status.ok()) {
+      (void)conn.Exec("ROLLBACK");
+      return status;
+    }
+    REPRIEVE_RETURN_IF_ERROR(conn.Exec("COMMIT"));
+    LogInfo("sqlite: applied migration " + std::string(migration.name));
+  }
+  return OkStatus();
+}
+
+class SqliteStore final : public core::ResourceStore {
+ public:
+  explicit SqliteStore(SqliteOptions options) : options_(std::move(options)) {}
+
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(queue_mu_);
+      stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    if (writer_thread_.joinable()) writer_thread_.join();
+  }
+
+  Status Start() {
+    REPRIEVE_ASSIGN_OR_RETURN(writer_, Connection::Open(options_.path, /*writer=*/true));
+    REPRIEVE_RETURN_IF_ERROR(MigrateLocked(*writer_));
+    writer_thread_ = std::thread([this] { WriterLoop(); });
+    return OkStatus();
+  }
+
+  Result<ResourceRecord> Get(std::string_view key) override {
+    return WithReader([&](Connection& conn) -> Result<ResourceRecord> {
+      REPRIEVE_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          conn.Prepare(std::string("SELECT ") + kColumns + " FROM resources WHERE key = ?1"));
+      BindText(stmt, 1, key);
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) return NotFoundError("no record " + std::string(key));
+      if (rc != SQLITE_ROW) return conn.Error("reading a record", sqlite3_errmsg(conn.db()));
+      ResourceRecord record = ReadRecord(stmt);
+      sqlite3_reset(stmt);
+      return record;
+    });
+  }
+
+  Result<core::Page> List(const core::ListQuery& query) override {
+    std::string sql = std::string("SELECT ") + kColumns + " FROM resources WHERE key > ?1";
+    if (!query.key_prefix.empty()) sql += " AND key >= ?2 AND key < ?3";
+    if (!query.type.empty()) sql += " AND type = ?4";
+    if (query.subscription) sql += " AND subscription = ?5";
+    if (query.state) sql += " AND state = ?6";
+    sql += " ORDER BY key LIMIT ?7";
+    return WithReader([&](Connection& conn) -> Result<core::Page> {
+      REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn.Prepare(sql));
+      BindText(stmt, 1, query.after_key);
+      if (!query.key_prefix.empty()) {
+        BindText(stmt, 2, query.key_prefix);
+        BindText(stmt, 3, PrefixEnd(query.key_prefix));
+      }
+      if (!query.type.empty()) BindText(stmt, 4, query.type);
+      if (query.subscription) BindText(stmt, 5, *query.subscription);
+      if (query.state) sqlite3_bind_int(stmt, 6, static_cast<int>(*query.state));
+      sqlite3_bind_int(stmt, 7, query.limit + 1);
+      core::Page page;
+      int rc;
+      while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (static_cast<int>(page.items.size()) == query.limit) {
+          page.next_after = page.items.back().key;
+          break;
+        }
+        page.items.push_back(ReadRecord(stmt));
+      }
+      sqlite3_reset(stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        return conn.Error("listing records", sqlite3_errmsg(conn.db()));
+      }
+      return page;
+    });
+  }
+
+  Result<std::vector<ResourceRecord>> ListPurgeDue(Timestamp now, int limit) override {
+    return WithReader([&](Connection& conn) -> Result<std::vector<ResourceRecord>> {
+      REPRIEVE_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          conn.Prepare(std::string("SELECT ") + kColumns +
+                       " FROM resources WHERE state = 1 AND scheduled_purge_at <= ?1"
+                       " ORDER BY scheduled_purge_at, key LIMIT ?2"));
+      sqlite3_bind_int64(stmt, 1, ToMillis(now));
+      sqlite3_bind_int(stmt, 2, limit);
+      std::vector<ResourceRecord> due;
+      int rc;
+      while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) due.push_back(ReadRecord(stmt));
+      sqlite3_reset(stmt);
+      if (rc != SQLITE_DONE) return conn.Error("listing due purges", sqlite3_errmsg(conn.db()));
+      return due;
+    });
+  }
+
+  Status Apply(const core::WriteBatch& batch) override {
+    std::vector<core::WriteBatch> batches;
+    batches.push_back(batch);
+    return ApplyEach(batches).front();
+  }
+
+  std::vector<Status> ApplyEach(const std::vector<core::WriteBatch>& batches) override {
+    Pending pending{&batches, std::vector<Status>(batches.size()), {}};
+    std::future<void> done = pending.done.get_future();
+    {
+      std::lock_guard lock(queue_mu_);
+      if (stopping_) return std::vector<Status>(batches.size(), UnavailableError("store closed"));
+      queue_.push_back(&pending);
+    }
+    queue_cv_.notify_one();
+    done.wait();
+    return std::move(pending.results);
+  }
+
+  Result<core::OperationRecord> GetOperation(std::string_view id) override {
+    return WithReader([&](Connection& conn) -> Result<core::OperationRecord> {
+      REPRIEVE_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          conn.Prepare("SELECT id, subscription, body, created_at FROM operations WHERE id = ?1"));
+      BindText(stmt, 1, id);
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) return NotFoundError("no operation " + std::string(id));
+      if (rc != SQLITE_ROW) return conn.Error("reading an operation", sqlite3_errmsg(conn.db()));
+      core::OperationRecord op{ColumnText(stmt, 0), ColumnText(stmt, 1), ColumnText(stmt, 2),
+                               FromMillis(sqlite3_column_int64(stmt, 3))};
+      sqlite3_reset(stmt);
+      return op;
+    });
+  }
+
+  Result<int64_t> Count(LifecycleState state) override {
+    return WithReader([&](Connection& conn) -> Result<int64_t> {
+      REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                                conn.Prepare("SELECT count(*) FROM resources WHERE state = ?1"));
+      sqlite3_bind_int(stmt, 1, static_cast<int>(state));
+      if (sqlite3_step(stmt) != SQLITE_ROW) {
+        return conn.Error("counting records", sqlite3_errmsg(conn.db()));
+      }
+      const int64_t count = sqlite3_column_int64(stmt, 0);
+      sqlite3_reset(stmt);
+      return count;
+    });
+  }
+
+ private:
+  struct Pending {
+    const std::vector<core::WriteBatch>* batches;
+    std::vector<Status> results;
+    std::promise<void> done;
+  };
+
+  template <typename Fn>
+  auto WithReader(Fn fn) -> decltype(fn(std::declval<Connection&>())) {
+    std::unique_ptr<Connection> conn;
+    {
+      std::lock_guard lock(readers_mu_);
+      if (!readers_.empty()) {
+        conn = std::move(readers_.back());
+        readers_.pop_back();
+      }
+    }
+    if (!conn) {
+      auto opened = Connection::Open(options_.path, /*writer=*/false);
+      if (!opened.has_value()) return opened.status();
+      conn = std::move(opened).value();
+    }
+    auto result = fn(*conn);
+    std::lock_guard lock(readers_mu_);
+    readers_.push_back(std::move(conn));
+    return result;
+  }
+
+  void WriterLoop() {
+    while (true) {
+      std::vector<Pending*> group;
+      {
+        std::unique_lock lock(queue_mu_);
+        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, nothing left to write
+        size_t batches = 0;
+        while (!queue_.empty() &&
+               (group.empty() || batches + queue_.front()->batches->size() <=
+                                     static_cast<size_t>(options_.max_batches_per_commit))) {
+          batches += queue_.front()->batches->size();
+          group.push_back(queue_.front());
+          queue_.pop_front();
+        }
+      }
+      CommitGroup(group);
+      for (Pending* pending : group) pending->done.set_value();
+    }
+  }
+
+  void CommitGroup(const std::vector<Pending*>& group) {
+    Status begun = writer_->Exec("BEGIN IMMEDIATE");
+    if (!begun.ok()) {
+      LogError("sqlite: cannot begin a write transaction: " + begun.ToString());
+      for (Pending* pending : group) std::fill(pending->results.begin(), pending->results.end(), begun);
+      return;
+    }
+    for (Pending* pending : group) {
+      for (size_t batch_idx = 0; batch_idx < pending->batches->size(); ++batch_idx) {
+        pending->results[batch_idx] = ApplyInSavepoint((*pending->batches)[batch_idx]);
+      }
+    }
+    Status committed = writer_->Exec("COMMIT");
+    if (!committed.ok()) {
+      LogError("sqlite: commit failed, the group is rolled back: " + committed.ToString());
+      (void)writer_->Exec("ROLLBACK");
+      for (Pending* pending : group) {
+        for (Status& result : pending->results) {
+          if (result.ok()) result = committed;
+        }
+      }
+    }
+  }
+
+  Status ApplyInSavepoint(const core::WriteBatch& batch) {
+    REPRIEVE_RETURN_IF_ERROR(writer_->Exec("SAVEPOINT batch"));
+    Status status = ApplyBatch(batch);
+    if (!status.ok()) {
+      (void)writer_->Exec("ROLLBACK TO batch");
+      if (status.code() != StatusCode::kAborted) {
+        LogError("sqlite: write failed: " + status.ToString());
+      }
+    }
+    Status released = writer_->Exec("RELEASE batch");
+    return status.ok() ? released : status;
+  }
+
+  Status CheckExpectation(const Expectation& expectation) {
+    REPRIEVE_ASSIGN_OR_RETURN(
+        sqlite3_stmt * stmt, writer_->Prepare("SELECT state, version FROM resources WHERE key = ?1"));
+    BindText(stmt, 1, expectation.key);
+    const int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      return writer_->Error("checking an expectation", sqlite3_errmsg(writer_->db()));
+    }
+    const bool present = rc == SQLITE_ROW;
+    const int state = present ? sqlite3_column_int(stmt, 0) : -1;
+    const int64_t version = present ? sqlite3_column_int64(stmt, 1) : 0;
+    sqlite3_reset(stmt);
+    bool holds = false;
+    switch (expectation.kind) {
+      case Expectation::Kind::kAbsent:
+        holds = !present;
+        break;
+      case Expectation::Kind::kActive:
+      case Expectation::Kind::kSoftDeleted: {
+        const int want = expectation.kind == Expectation::Kind::kActive ? 0 : 1;
+        holds = present && state == want &&
+                (expectation.version == 0 || version == expectation.version);
+        break;
+      }
+    }
+    if (holds) return OkStatus();
+    return AbortedError("the record " + expectation.key + " changed concurrently");
+  }
+
+  Status Step(sqlite3_stmt* stmt, const char* what) {
+    const int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return writer_->Error(what, sqlite3_errmsg(writer_->db()));
+    return OkStatus();
+  }
+
+  Status ApplyBatch(const core::WriteBatch& batch) {
+    for (const Expectation& expectation : batch.expect) {
+      REPRIEVE_RETURN_IF_ERROR(CheckExpectation(expectation));
+    }
+    for (const std::string& key : batch.touch) {
+      REPRIEVE_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          writer_->Prepare("UPDATE resources SET version = version + 1 WHERE key = ?1"));
+      BindText(stmt, 1, key);
+      REPRIEVE_RETURN_IF_ERROR(Step(stmt, "touching a record"));
+      if (sqlite3_changes(writer_->db()) != 1) {
+        return AbortedError("the record " + key + " to touch is gone");
+      }
+    }
+    for (const std::string& key : batch.erase) {
+      REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                                writer_->Prepare("DELETE FROM resources WHERE key = ?1"));
+      BindText(stmt, 1, key);
+      REPRIEVE_RETURN_IF_ERROR(Step(stmt, "erasing a record"));
+    }
+    for (const ResourceRecord& r : batch.put) {
+      REPRIEVE_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          writer_->Prepare(std::string("INSERT OR REPLACE INTO resources (") + kColumns +
+                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                           "?14, ?15, ?16, ?17, ?18)"));
+      BindText(stmt, 1, r.key);
+      BindText(stmt, 2, r.id);
+      BindText(stmt, 3, r.subscription);
+      BindText(stmt, 4, r.resource_group);
+      BindText(stmt, 5, r.type);
+      BindText(stmt, 6, r.name);
+      BindText(stmt, 7, r.location);
+      BindText(stmt, 8, r.body);
+      BindText(stmt, 9, r.secrets);
+      sqlite3_bind_int(stmt, 10, static_cast<int>(r.state));
+      sqlite3_bind_int64(stmt, 11, r.version);
+      BindText(stmt, 12, r.etag);
+      sqlite3_bind_int64(stmt, 13, ToMillis(r.created_at));
+      sqlite3_bind_int64(stmt, 14, ToMillis(r.changed_at));
+      BindText(stmt, 15, r.created_by);
+      BindText(stmt, 16, r.changed_by);
+      if (r.deleted_at) sqlite3_bind_int64(stmt, 17, ToMillis(*r.deleted_at));
+      if (r.scheduled_purge_at) sqlite3_bind_int64(stmt, 18, ToMillis(*r.scheduled_purge_at));
+      REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing a record"));
+    }
+    for (const core::OperationRecord& op : batch.operations) {
+      REPRIEVE_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          writer_->Prepare("INSERT OR REPLACE INTO operations (id, subscription, body, created_at)"
+                           " VALUES (?1, ?2, ?3, ?4)"));
+      BindText(stmt, 1, op.id);
+      BindText(stmt, 2, op.subscription);
+      BindText(stmt, 3, op.body);
+      sqlite3_bind_int64(stmt, 4, ToMillis(op.created_at));
+      REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing an operation"));
+    }
+    return OkStatus();
+  }
+
+  const SqliteOptions options_;
+  std::unique_ptr<Connection> writer_;  // used only by the writer thread after Start()
+  std::thread writer_thread_;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending*> queue_;  // guarded by queue_mu_
+  bool stopping_ = false;       // guarded by queue_mu_
+
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Connection>> readers_;  // idle read connections; guarded
+};
+
+}  // namespace
+
+Result<std::unique_ptr<core::ResourceStore>> OpenSqliteStore(const SqliteOptions& options) {
+  auto store = std::make_unique<SqliteStore>(options);
+  REPRIEVE_RETURN_IF_ERROR(store->Start());
+  return std::unique_ptr<core::ResourceStore>(std::move(store));
+}
+
+int SqliteSchemaVersion() {
+  const auto& migrations = sqlite::Migrations();
+  return migrations.empty() ? 0 : migrations.back().version;
+}
+
+}  // namespace reprieve::store

@@ -1,0 +1,73 @@
+#include "reprieve/core/lifecycle/purge_sweeper.h"
+
+#include <gtest/gtest.h>
+
+#include "core/service_fixture.h"
+
+namespace reprieve::core {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::milliseconds;
+using testing::ElementsAre;
+
+class PurgeSweeperTest : public ServiceTest {
+ protected:
+  PurgeSweeper sweeper_{*store_, clock_, PurgeSweeper::Options{.batch_size = 2, .max_batches = 3}};
+};
+
+TEST_F(PurgeSweeperTest, PurgesExactlyAtTheScheduledPurgeDate) {
+  ASSERT_OK(Create("acct"));
+  ASSERT_OK(service_.Delete(Account("acct"), "t", std::nullopt));
+  clock_.Advance(hours(48) - milliseconds(1));
+  ASSERT_OK_AND_ASSIGN(SweepReport early, sweeper_.RunOnce());
+  EXPECT_TRUE(early.purged.empty());
+  EXPECT_OK(service_.GetDeleted(accounts(), Ref("acct")));
+  clock_.Advance(milliseconds(1));
+  ASSERT_OK_AND_ASSIGN(SweepReport due, sweeper_.RunOnce());
+  EXPECT_THAT(due.purged, ElementsAre(Account("acct").ToString()));
+  EXPECT_THAT(service_.GetDeleted(accounts(), Ref("acct")), testutil::StatusIs(StatusCode::kNotFound));
+  EXPECT_OK(Create("acct"));
+}
+
+TEST_F(PurgeSweeperTest, PurgesOnlyResourcesWhoseRetentionHasElapsed) {
+  ASSERT_OK(Create("aa"));
+  ASSERT_OK(Create("bb"));
+  ASSERT_OK(service_.Delete(Account("aa"), "t", std::nullopt));
+  clock_.Advance(hours(24));
+  ASSERT_OK(service_.Delete(Account("bb"), "t", std::nullopt));
+  clock_.Advance(hours(24));
+  ASSERT_OK_AND_ASSIGN(SweepReport report, sweeper_.RunOnce());
+  EXPECT_THAT(report.purged, ElementsAre(Account("aa").ToString()));
+  EXPECT_OK(service_.GetDeleted(accounts(), Ref("bb")));
+}
+
+TEST_F(PurgeSweeperTest, LeavesLiveAndRecoveredResourcesAlone) {
+  ASSERT_OK(Create("live"));
+  ASSERT_OK(Create("back"));
+  ASSERT_OK(service_.Delete(Account("back"), "t", std::nullopt));
+  ASSERT_OK(Restore("back"));
+  clock_.Advance(hours(100));
+  ASSERT_OK_AND_ASSIGN(SweepReport report, sweeper_.RunOnce());
+  EXPECT_TRUE(report.purged.empty());
+  EXPECT_OK(service_.Get(Account("live")));
+  EXPECT_OK(service_.Get(Account("back")));
+}
+
+TEST_F(PurgeSweeperTest, WorksInBoundedBatchesAndSaysWhenMoreIsDue) {
+  for (int i = 0; i < 7; ++i) {
+    const std::string name = "acct" + std::to_string(i);
+    ASSERT_OK(Create(name));
+    ASSERT_OK(service_.Delete(Account(name), "t", std::nullopt));
+  }
+  clock_.Advance(hours(48));
+  ASSERT_OK_AND_ASSIGN(SweepReport first, sweeper_.RunOnce());
+  EXPECT_EQ(first.purged.size(), 6u);  // 3 batches of 2
+  EXPECT_TRUE(first.more_due);
+  ASSERT_OK_AND_ASSIGN(SweepReport second, sweeper_.RunOnce());
+  EXPECT_EQ(second.purged.size(), 1u);
+  EXPECT_FALSE(second.more_due);
+}
+
+}  // namespace
+}  // namespace reprieve::core

@@ -1,0 +1,57 @@
+// A ResourceService over a MemoryStore and a FakeClock, with one tenant, subscription and
+// resource group, for core tests.
+#pragma once
+
+#include <memory>
+
+#include "reprieve/base/random.h"
+#include "reprieve/core/service/resource_service.h"
+#include "reprieve/store/memory/memory_store.h"
+#include "testutil/testutil.h"
+
+namespace reprieve::core {
+
+inline constexpr char kSub[] = "00000000-0000-0000-0000-000000000001";
+inline constexpr char kRg[] = "rg1";
+inline constexpr char kAccountType[] = "Microsoft.CognitiveServices/accounts";
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  ServiceTest()
+      : clock_(testutil::ParseUtc("2026-01-01T00:00:00Z")),
+        store_(store::NewMemoryStore()),
+        random_(NewSequentialRandom()),
+        service_(*store_, clock_, *random_, PolicyCatalog::Builtin()) {}
+
+  void SetUp() override {
+    ASSERT_OK(service_.PutTenant("t1", "{}"));
+    ASSERT_OK(service_.PutSubscription(kSub, "t1", "{}"));
+    ASSERT_OK(service_.PutResourceGroup(kSub, kRg, "eastus", "{}", "tester"));
+  }
+
+  static ResourceId Account(const std::string& name, const std::string& rg = kRg) {
+    return ResourceId::Resource(kSub, rg, "Microsoft.CognitiveServices", "accounts", name);
+  }
+
+  Result<PutOutcome> Create(const std::string& name, const std::string& body = R"({"kind":"A"})",
+                            const std::string& rg = kRg) {
+    return service_.Put({Account(name, rg), "eastus", body, false, "tester", std::nullopt});
+  }
+
+  Result<PutOutcome> Restore(const std::string& name, const std::string& rg = kRg) {
+    return service_.Put({Account(name, rg), "eastus", R"({"kind":"ignored"})", true, "tester",
+                         std::nullopt});
+  }
+
+  const TypePolicy& accounts() const { return *PolicyCatalog::Builtin().Find(kAccountType); }
+  DeletedRef Ref(const std::string& name, const std::string& rg = kRg) const {
+    return {kSub, "EastUS", rg, name};
+  }
+
+  testutil::FakeClock clock_;
+  std::unique_ptr<ResourceStore> store_;
+  std::unique_ptr<RandomSource> random_;
+  ResourceService service_;
+};
+
+}  // namespace reprieve::core

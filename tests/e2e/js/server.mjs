@@ -1,0 +1,219 @@
+// Helpers for the end-to-end tests: start a private reprieved, talk to it.
+//
+// The binary comes from $REPRIEVED_BIN. Each startServer() call gets its own
+// temporary data directory and an ephemeral port; stop() kills the process and
+// removes the directory.
+
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import https from "node:https";
+import os from "node:os";
+import path from "node:path";
+
+const READY_LINE = /^reprieved: listening on (https:\/\/127\.0\.0\.1:\d+)$/m;
+const START_TIMEOUT_MS = 20_000;
+const STOP_GRACE_MS = 5_000;
+
+/** Fake TokenCredential; the server accepts any bearer token. */
+export const credential = {
+  getToken: async () => ({ token: "fake-token", expiresOnTimestamp: Date.now() + 3600e3 }),
+};
+
+/** Options for the core-client based SDK constructors: endpoint and CA trust. */
+export function clientOptions(server) {
+  // Note: updateIntervalInMs is read by the begin*() methods only, not by the
+  // client constructor, so tests also pass it per long-running call.
+  return { endpoint: server.url, tlsOptions: { ca: server.ca }, updateIntervalInMs: 10 };
+}
+
+/**
+ * Starts reprieved on 127.0.0.1 with an ephemeral port and a fresh data dir.
+ * Resolves { url, ca, dataDir, stop, output }.
+ */
+export async function startServer({ clock = "manual" } = {}) {
+  const bin = process.env.REPRIEVED_BIN;
+  if (!bin) {
+    throw new Error("REPRIEVED_BIN is not set; point it at the reprieved binary");
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "reprieve-e2e-"));
+  const args = ["--listen", "127.0.0.1:0", "--data-dir", dataDir, "--clock", clock];
+  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8");
+  child.stderr.setEncoding("utf8");
+  // Keep draining both pipes for the whole life of the process so that the
+  // server never blocks on a full pipe.
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+    if (process.env.REPRIEVE_E2E_VERBOSE) process.stderr.write(chunk);
+  });
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+    if (process.env.REPRIEVE_E2E_VERBOSE) process.stderr.write(chunk);
+  });
+
+  const exited = new Promise((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+  });
+  let hasExited = false;
+  exited.then(() => { hasExited = true; });
+
+  const removeDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
+
+  let url;
+  try {
+    url = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(
+          `reprieved did not print its listening line within ${START_TIMEOUT_MS} ms\n` +
+          `stdout:\n${stdout}\nstderr:\n${stderr}`));
+      }, START_TIMEOUT_MS);
+      const onData = () => {
+        // Only look at complete lines, so that a port number split across
+        // two chunks is never read half-way.
+        const complete = stdout.slice(0, stdout.lastIndexOf("\n") + 1);
+        const m = READY_LINE.exec(complete);
+        if (m) {
+          cleanup();
+          resolve(m[1]);
+        }
+      };
+      const onExit = (code, signal) => {
+        cleanup();
+        reject(new Error(
+          `reprieved exited before listening (code ${code}, signal ${signal})\n` +
+          `args: ${args.join(" ")}\nstderr:\n${stderr}`));
+      };
+      const onError = (err) => {
+        cleanup();
+        reject(new Error(`cannot start reprieved at ${bin}: ${err.message}\nstderr:\n${stderr}`));
+      };
+      function cleanup() {
+        clearTimeout(timer);
+        child.stdout.off("data", onData);
+        child.off("exit", onExit);
+        child.off("error", onError);
+      }
+      child.stdout.on("data", onData);
+      child.once("exit", onExit);
+      child.once("error", onError);
+      onData();
+    });
+  } catch (err) {
+    await killAndWait(child, exited, () => hasExited);
+    removeDir();
+    throw err;
+  }
+
+  let ca;
+  try {
+    ca = fs.readFileSync(path.join(dataDir, "tls", "ca.pem"));
+  } catch (err) {
+    await killAndWait(child, exited, () => hasExited);
+    removeDir();
+    throw new Error(`reprieved is listening but ${dataDir}/tls/ca.pem is unreadable: ${err.message}`);
+  }
+
+  let stopped = null;
+  const stop = () => {
+    if (!stopped) {
+      stopped = (async () => {
+        await killAndWait(child, exited, () => hasExited);
+        removeDir();
+      })();
+    }
+    return stopped;
+  };
+
+  return {
+    url,
+    ca,
+    dataDir,
+    stop,
+    /** Everything the server printed so far (for diagnostics). */
+    output: () => ({ stdout, stderr }),
+  };
+}
+
+async function killAndWait(child, exited, hasExited) {
+  // pid is undefined when spawn itself failed (e.g. ENOENT): nothing to kill.
+  if (hasExited() || child.pid === undefined) return;
+  child.kill("SIGTERM");
+  let timer;
+  const timedOut = await Promise.race([
+    exited.then(() => false),
+    new Promise((resolve) => { timer = setTimeout(() => resolve(true), STOP_GRACE_MS); }),
+  ]);
+  clearTimeout(timer);
+  if (timedOut && !hasExited()) {
+    child.kill("SIGKILL");
+    await exited;
+  }
+}
+
+/**
+ * Plain HTTPS request to the server (no SDK). `headers` are sent as given;
+ * `body`, when not undefined, is sent as JSON. Resolves
+ * { status, headers, body } with body parsed as JSON when non-empty (the raw
+ * text if it is not JSON) and undefined when empty.
+ */
+export function request(server, method, urlPath, { headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const url = new URL(urlPath, server.url);
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const allHeaders = { Accept: "application/json", ...headers };
+    if (payload) {
+      allHeaders["Content-Type"] = "application/json";
+      allHeaders["Content-Length"] = String(payload.length);
+    }
+    const req = https.request(url, {
+      method,
+      ca: server.ca,
+      headers: allHeaders,
+      agent: false,
+    }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let parsed;
+        if (text.length > 0) {
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = text;
+          }
+        }
+        resolve({ status: res.statusCode, headers: res.headers, body: parsed });
+      });
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${urlPath} timed out`)));
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+/** Authenticated JSON request, e.g. admin(server, "POST", "/reprieve/admin/clock", { advance: "PT1H" }). */
+export function admin(server, method, urlPath, body) {
+  return request(server, method, urlPath, {
+    headers: { Authorization: "Bearer fake-token" },
+    body,
+  });
+}
+
+/** The first subscription the server lists. */
+export async function defaultSubscription(server) {
+  const res = await admin(server, "GET", "/subscriptions?api-version=2022-12-01");
+  if (res.status !== 200) {
+    throw new Error(`GET /subscriptions answered ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  const id = res.body?.value?.[0]?.subscriptionId;
+  if (typeof id !== "string" || id.length === 0) {
+    throw new Error(`GET /subscriptions listed no subscription: ${JSON.stringify(res.body)}`);
+  }
+  return id;
+}

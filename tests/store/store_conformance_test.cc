@@ -1,0 +1,290 @@
+// The behaviour every ResourceStore adapter must have. Change this suite first, then the
+// adapters (house rule 9).
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <thread>
+
+#include "reprieve/store/memory/memory_store.h"
+#include "reprieve/store/sqlite/sqlite_store.h"
+#include "reprieve/store/store_factory.h"
+#include "testutil/testutil.h"
+
+namespace reprieve::store {
+namespace {
+
+using core::Expectation;
+using core::LifecycleState;
+using core::ResourceRecord;
+using core::WriteBatch;
+using testutil::StatusIs;
+using Kind = Expectation::Kind;
+
+struct StoreFactory {
+  std::string name;
+  // Opens (or re-opens) the store kept in `dir`.
+  std::function<std::unique_ptr<core::ResourceStore>(const std::string& dir)> open;
+};
+
+std::ostream& operator<<(std::ostream& os, const StoreFactory& f) { return os << f.name; }
+
+ResourceRecord Record(const std::string& key, const std::string& type = "Ns/things",
+                      const std::string& sub = "s1") {
+  ResourceRecord r;
+  r.key = key;
+  r.id = key;
+  r.subscription = sub;
+  r.resource_group = "rg";
+  r.type = type;
+  r.name = key.substr(key.rfind('/') + 1);
+  r.location = "eastus";
+  r.body = R"({"properties":{"x":1}})";
+  r.secrets = "key1=abc\n";
+  r.version = 1;
+  r.etag = "\"e\"";
+  r.created_at = testutil::ParseUtc("2026-01-01T00:00:00Z");
+  r.changed_at = r.created_at;
+  r.created_by = "me";
+  r.changed_by = "me";
+  return r;
+}
+
+ResourceRecord SoftDeleted(ResourceRecord r, const std::string& purge_at) {
+  r.state = LifecycleState::kSoftDeleted;
+  r.version += 1;
+  r.deleted_at = testutil::ParseUtc("2026-01-01T00:00:00Z");
+  r.scheduled_purge_at = testutil::ParseUtc(purge_at);
+  return r;
+}
+
+WriteBatch Put(const ResourceRecord& r, Kind expect = Kind::kAbsent, int64_t version = 0) {
+  WriteBatch batch;
+  batch.expect.push_back({r.key, expect, version});
+  batch.put.push_back(r);
+  return batch;
+}
+
+class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override { store_ = GetParam().open(dir_.path()); }
+  testutil::TempDir dir_;
+  std::unique_ptr<core::ResourceStore> store_;
+};
+
+TEST_P(StoreConformanceTest, GetOfAbsentKeyIsNotFound) {
+  EXPECT_THAT(store_->Get("/nope"), StatusIs(StatusCode::kNotFound));
+}
+
+TEST_P(StoreConformanceTest, PutRoundTripsEveryField) {
+  ResourceRecord r = SoftDeleted(Record("/a"), "2026-01-03T00:00:00.123Z");
+  ASSERT_OK(store_->Apply(Put(r)));
+  ASSERT_OK_AND_ASSIGN(ResourceRecord got, store_->Get("/a"));
+  EXPECT_EQ(got, r);
+}
+
+TEST_P(StoreConformanceTest, FailedExpectationWritesNothing) {
+  ASSERT_OK(store_->Apply(Put(Record("/a"))));
+  WriteBatch batch = Put(Record("/b"));
+  batch.expect.push_back({"/a", Kind::kAbsent, 0});
+  EXPECT_THAT(store_->Apply(batch), StatusIs(StatusCode::kAborted));
+  EXPECT_THAT(store_->Get("/b"), StatusIs(StatusCode::kNotFound));
+}
+
+TEST_P(StoreConformanceTest, ExpectationsCheckStateAndVersion) {
+  ResourceRecord a = Record("/a");
+  ASSERT_OK(store_->Apply(Put(a)));
+  ResourceRecord a2 = a;
+  a2.version = 2;
+  EXPECT_THAT(store_->Apply(Put(a2, Kind::kActive, 7)), StatusIs(StatusCode::kAborted));
+  EXPECT_THAT(store_->Apply(Put(a2, Kind::kSoftDeleted, 1)), StatusIs(StatusCode::kAborted));
+  EXPECT_OK(store_->Apply(Put(a2, Kind::kActive, 1)));
+  ResourceRecord deleted = SoftDeleted(a2, "2026-01-03T00:00:00Z");
+  EXPECT_OK(store_->Apply(Put(deleted, Kind::kActive, 0)));
+  EXPECT_THAT(store_->Apply(Put(deleted, Kind::kActive, 0)), StatusIs(StatusCode::kAborted));
+  WriteBatch purge;
+  purge.expect.push_back({"/a", Kind::kSoftDeleted, deleted.version});
+  purge.erase.push_back("/a");
+  EXPECT_OK(store_->Apply(purge));
+  EXPECT_THAT(store_->Get("/a"), StatusIs(StatusCode::kNotFound));
+  EXPECT_THAT(store_->Apply(purge), StatusIs(StatusCode::kAborted));
+}
+
+TEST_P(StoreConformanceTest, TouchBumpsVersionAndKeepsContent) {
+  ResourceRecord a = Record("/a");
+  ASSERT_OK(store_->Apply(Put(a)));
+  WriteBatch touch;
+  touch.touch.push_back("/a");
+  ASSERT_OK(store_->Apply(touch));
+  ASSERT_OK_AND_ASSIGN(ResourceRecord got, store_->Get("/a"));
+  EXPECT_EQ(got.version, 2);
+  EXPECT_EQ(got.body, a.body);
+  WriteBatch missing;
+  missing.put.push_back(Record("/c"));
+  missing.touch.push_back("/b");
+  EXPECT_THAT(store_->Apply(missing), StatusIs(StatusCode::kAborted));
+  EXPECT_THAT(store_->Get("/c"), StatusIs(StatusCode::kNotFound));
+}
+
+TEST_P(StoreConformanceTest, ListFiltersAndPagesInKeyOrder) {
+  ASSERT_OK(store_->Apply(Put(Record("/s1/rg/x3"))));
+  ASSERT_OK(store_->Apply(Put(Record("/s1/rg/x1"))));
+  ASSERT_OK(store_->Apply(Put(Record("/s1/rg2/x2"))));
+  ASSERT_OK(store_->Apply(Put(Record("/s1/rg/other", "Ns/others"))));
+  ASSERT_OK(store_->Apply(Put(Record("/s2/rg/x9", "Ns/things", "s2"))));
+  ASSERT_OK(store_->Apply(Put(SoftDeleted(Record("/s1/rg/x0"), "2026-02-01T00:00:00Z"))));
+
+  core::ListQuery query;
+  query.type = "Ns/things";
+  query.subscription = "s1";
+  query.state = LifecycleState::kActive;
+  query.limit = 2;
+  ASSERT_OK_AND_ASSIGN(core::Page first, store_->List(query));
+  ASSERT_EQ(first.items.size(), 2u);
+  EXPECT_EQ(first.items[0].key, "/s1/rg/x1");
+  EXPECT_EQ(first.items[1].key, "/s1/rg/x3");
+  ASSERT_FALSE(first.next_after.empty());
+  query.after_key = first.next_after;
+  ASSERT_OK_AND_ASSIGN(core::Page second, store_->List(query));
+  ASSERT_EQ(second.items.size(), 1u);
+  EXPECT_EQ(second.items[0].key, "/s1/rg2/x2");
+  EXPECT_TRUE(second.next_after.empty());
+
+  core::ListQuery in_group;
+  in_group.key_prefix = "/s1/rg/";
+  ASSERT_OK_AND_ASSIGN(core::Page group, store_->List(in_group));
+  ASSERT_EQ(group.items.size(), 4u);  // every type, both states, not /s1/rg2/
+  EXPECT_EQ(group.items[0].key, "/s1/rg/other");
+
+  core::ListQuery deleted;
+  deleted.state = LifecycleState::kSoftDeleted;
+  ASSERT_OK_AND_ASSIGN(core::Page gone, store_->List(deleted));
+  ASSERT_EQ(gone.items.size(), 1u);
+  EXPECT_EQ(gone.items[0].key, "/s1/rg/x0");
+}
+
+TEST_P(StoreConformanceTest, ExactlyFullLastPageHasNoNextCursor) {
+  ASSERT_OK(store_->Apply(Put(Record("/a"))));
+  ASSERT_OK(store_->Apply(Put(Record("/b"))));
+  core::ListQuery query;
+  query.limit = 2;
+  ASSERT_OK_AND_ASSIGN(core::Page page, store_->List(query));
+  EXPECT_EQ(page.items.size(), 2u);
+  EXPECT_TRUE(page.next_after.empty());
+}
+
+TEST_P(StoreConformanceTest, ListPurgeDueReturnsDueSoftDeletedEarliestFirst) {
+  ASSERT_OK(store_->Apply(Put(SoftDeleted(Record("/late"), "2026-01-05T00:00:00Z"))));
+  ASSERT_OK(store_->Apply(Put(SoftDeleted(Record("/early"), "2026-01-02T00:00:00Z"))));
+  ASSERT_OK(store_->Apply(Put(SoftDeleted(Record("/mid"), "2026-01-03T00:00:00Z"))));
+  ASSERT_OK(store_->Apply(Put(Record("/live"))));
+  ASSERT_OK_AND_ASSIGN(auto due, store_->ListPurgeDue(testutil::ParseUtc("2026-01-03T00:00:00Z"), 10));
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0].key, "/early");
+  EXPECT_EQ(due[1].key, "/mid");
+  ASSERT_OK_AND_ASSIGN(auto limited, store_->ListPurgeDue(testutil::ParseUtc("2027-01-01T00:00:00Z"), 1));
+  ASSERT_EQ(limited.size(), 1u);
+  EXPECT_EQ(limited[0].key, "/early");
+}
+
+TEST_P(StoreConformanceTest, ApplyEachCommitsBatchesIndependently) {
+  ASSERT_OK(store_->Apply(Put(Record("/taken"))));
+  std::vector<WriteBatch> batches = {Put(Record("/a")), Put(Record("/taken")), Put(Record("/b"))};
+  const std::vector<Status> results = store_->ApplyEach(batches);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_OK(results[0]);
+  EXPECT_THAT(results[1], StatusIs(StatusCode::kAborted));
+  EXPECT_OK(results[2]);
+  EXPECT_OK(store_->Get("/a"));
+  EXPECT_OK(store_->Get("/b"));
+}
+
+TEST_P(StoreConformanceTest, OperationsAreStoredWithTheirBatch) {
+  WriteBatch batch = Put(Record("/a"));
+  batch.operations.push_back({"op1", "s1", R"({"status":"Succeeded"})",
+                              testutil::ParseUtc("2026-01-01T00:00:00Z")});
+  ASSERT_OK(store_->Apply(batch));
+  ASSERT_OK_AND_ASSIGN(core::OperationRecord op, store_->GetOperation("op1"));
+  EXPECT_EQ(op, batch.operations[0]);
+  WriteBatch failing = Put(Record("/a"));
+  failing.operations.push_back({"op2", "s1", "{}", testutil::ParseUtc("2026-01-01T00:00:00Z")});
+  EXPECT_THAT(store_->Apply(failing), StatusIs(StatusCode::kAborted));
+  EXPECT_THAT(store_->GetOperation("op2"), StatusIs(StatusCode::kNotFound));
+}
+
+TEST_P(StoreConformanceTest, CountsByState) {
+  ASSERT_OK(store_->Apply(Put(Record("/a"))));
+  ASSERT_OK(store_->Apply(Put(SoftDeleted(Record("/b"), "2026-02-01T00:00:00Z"))));
+  ASSERT_OK(store_->Apply(Put(SoftDeleted(Record("/c"), "2026-02-01T00:00:00Z"))));
+  EXPECT_EQ(store_->Count(LifecycleState::kActive).value(), 1);
+  EXPECT_EQ(store_->Count(LifecycleState::kSoftDeleted).value(), 2);
+}
+
+TEST_P(StoreConformanceTest, RacingCreatorsOfOneKeyHaveExactlyOneWinner) {
+  constexpr int kThreads = 8;
+  std::atomic<int> winners{0};
+  std::atomic<int> losers{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      ResourceRecord r = Record("/contended");
+      r.body = std::to_string(i);
+      const Status status = store_->Apply(Put(r));
+      if (status.ok()) ++winners;
+      if (status.code() == StatusCode::kAborted) ++losers;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(winners.load(), 1);
+  EXPECT_EQ(losers.load(), kThreads - 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Adapters, StoreConformanceTest,
+    ::testing::Values(
+        StoreFactory{"memory", [](const std::string&) { return NewMemoryStore(); }},
+        StoreFactory{"sqlite",
+                     [](const std::string& dir) {
+                       auto store = OpenStore("sqlite:" + dir + "/reprieve.db");
+                       REPRIEVE_CHECK(store.has_value()) << store.status();
+                       return std::move(store).value();
+                     }}),
+    [](const auto& test_info) { return test_info.param.name; });
+
+TEST(StoreFactoryTest, RefusesUnknownSchemes) {
+  EXPECT_THAT(OpenStore("postgres://x"), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(OpenStore("sqlite:"), StatusIs(StatusCode::kInvalidArgument));
+}
+
+TEST(SqliteStoreTest, RefusesADatabaseFromANewerSchema) {
+  testutil::TempDir dir;
+  const std::string path = dir.path() + "/db";
+  ASSERT_OK(OpenStore("sqlite:" + path));
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const std::string bump = "PRAGMA user_version = " + std::to_string(SqliteSchemaVersion() + 1);
+  ASSERT_EQ(sqlite3_exec(db, bump.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_THAT(OpenStore("sqlite:" + path), StatusIs(StatusCode::kFailedPrecondition));
+}
+
+TEST(SqliteStoreTest, AcknowledgedWritesSurviveReopen) {
+  testutil::TempDir dir;
+  const std::string url = "sqlite:" + dir.path() + "/db";
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, OpenStore(url));
+    ASSERT_OK(store->Apply(Put(SoftDeleted(Record("/a"), "2026-02-01T00:00:00Z"))));
+  }
+  ASSERT_OK_AND_ASSIGN(auto reopened, OpenStore(url));
+  ASSERT_OK_AND_ASSIGN(ResourceRecord got, reopened->Get("/a"));
+  EXPECT_EQ(got.state, LifecycleState::kSoftDeleted);
+}
+
+TEST(SqliteStoreTest, RefusesAnUnopenablePath) {
+  EXPECT_THAT(OpenStore("sqlite:/nonexistent-dir/sub/db"), StatusIs(StatusCode::kUnavailable));
+}
+
+}  // namespace
+}  // namespace reprieve::store
