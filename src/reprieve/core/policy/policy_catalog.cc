@@ -46,6 +46,17 @@ TypePolicy CognitiveServicesAccountPolicy() {
                           "'{id}' exists (it was never deleted, was purged, or its 48-hour "
                           "retention has ended)."};
   p.access_keys = {"key1", "key2"};
+  p.fields = {{"kind", JsonKind::kString, true},
+              {"sku", JsonKind::kObject, true},
+              {"sku.name", JsonKind::kString, true},
+              {"sku.capacity", JsonKind::kNumber, false},
+              {"identity", JsonKind::kObject, false},
+              {"properties", JsonKind::kObject, false},
+              {"properties.restore", JsonKind::kBoolean, false},
+              {"properties.customSubDomainName", JsonKind::kString, false},
+              {"properties.encryption", JsonKind::kObject, false},
+              {"properties.userOwnedStorage", JsonKind::kArray, false}};
+  p.endpoint_template = "https://{name}.cognitiveservices.azure.com/";
   return p;
 }
 

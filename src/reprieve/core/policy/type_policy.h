@@ -42,6 +42,15 @@ enum class DeletedRouteScope {
   kLocationResourceGroup,  // .../providers/{ns}/locations/{loc}/resourceGroups/{rg}/{collection}/{name}
 };
 
+// A body field the type validates at the edge (ARM properties otherwise stay opaque).
+enum class JsonKind { kString, kBoolean, kNumber, kObject, kArray };
+
+struct FieldRule {
+  std::string path;  // dotted: "sku.name", "properties.restore"
+  JsonKind kind = JsonKind::kString;
+  bool required_on_create = false;
+};
+
 struct TypePolicy {
   std::string type;                       // "Microsoft.CognitiveServices/accounts"
   std::vector<std::string> api_versions;  // every accepted version, newest first
@@ -58,6 +67,9 @@ struct TypePolicy {
   ErrorTemplate nothing_to_restore;  // recover with no soft-deleted record
 
   std::vector<std::string> access_keys;  // keys generated on create ("key1", "key2")
+
+  std::vector<FieldRule> fields;  // validated on PUT/PATCH; restore requests skip required
+  std::string endpoint_template;  // rendered as properties.endpoint; {name} is replaced
 
   std::string Namespace() const;      // "Microsoft.CognitiveServices"
   std::string ResourceType() const;   // "accounts"

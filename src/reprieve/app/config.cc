@@ -1,0 +1,160 @@
+#include "reprieve/app/config.h"
+
+#include <charconv>
+
+namespace reprieve::app {
+namespace {
+
+Status BadFlag(const std::string& flag, const std::string& why) {
+  return InvalidArgumentError("flag " + flag + ": " + why + " (see --help)");
+}
+
+Status ParseHostPort(const std::string& flag, const std::string& value, std::string& host,
+                     uint16_t& port) {
+  const size_t colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0) return BadFlag(flag, "expected HOST:PORT");
+  host = value.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  unsigned parsed = 0;
+  const std::string digits = value.substr(colon + 1);
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), parsed);
+  if (ec != std::errc() || end != digits.data() + digits.size() || parsed > 65535) {
+    return BadFlag(flag, "'" + digits + "' is not a port number (0-65535)");
+  }
+  port = static_cast<uint16_t>(parsed);
+  return OkStatus();
+}
+
+}  // namespace
+
+std::string Usage() {
+  return R"(reprieved - an Azure Resource Manager compatible control plane with the soft-delete lifecycle
+
+Usage: reprieved [flags]
+
+  --listen HOST:PORT        HTTPS address to serve (default 127.0.0.1:8443; port 0 picks a
+                            free port, printed on the first line of output)
+  --data-dir DIR            state directory (default ./data): the SQLite database and the
+                            generated TLS files under DIR/tls/
+  --store URL               sqlite:PATH (default sqlite:DIR/reprieve.db) or memory: (nothing
+                            is kept)
+  --tls-cert FILE           serve this PEM certificate chain instead of the generated one
+  --tls-key FILE            the private key of --tls-cert
+  --clock system|manual     system: the wall clock (default); manual: time stands still and
+                            moves only through POST /reprieve/admin/clock
+  --clock-start INSTANT     with --clock manual, the first instant (RFC 3339; default now)
+  --plain-listen HOST:PORT  also serve plain HTTP here (loopback only; for benchmarks; SDKs
+                            refuse bearer tokens over plain HTTP)
+  --sweep-interval-ms N     how often the purge sweeper looks for due purges (default 250)
+  --io-threads N            network threads (default 2)
+  --verbose                 log debug detail
+  --version                 print the version and exit
+  --help                    print this help and exit
+)";
+}
+
+Result<Config> ParseFlags(const std::vector<std::string>& args) {
+  Config config;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i];
+    std::string value;
+    bool has_value = false;
+    if (const size_t eq = flag.find('='); eq != std::string::npos && flag.rfind("--", 0) == 0) {
+      value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+      has_value = true;
+    }
+    const auto next = [&]() -> Result<std::string> {
+      if (has_value) return value;
+      if (i + 1 >= args.size()) return BadFlag(flag, "needs a value");
+      return args[++i];
+    };
+    const auto number = [&](int min, int max) -> Result<int> {
+      auto text = next();
+      if (!text.has_value()) return text.status();
+      int parsed = 0;
+      const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), parsed);
+      if (ec != std::errc() || end != text->data() + text->size() || parsed < min ||
+          parsed > max) {
+        return BadFlag(flag, "expected a number from " + std::to_string(min) + " to " +
+                                 std::to_string(max));
+      }
+      return parsed;
+    };
+    if (flag == "--help" || flag == "-h") {
+      config.help = true;
+    } else if (flag == "--version") {
+      config.version = true;
+    } else if (flag == "--verbose") {
+      config.verbose = true;
+    } else if (flag == "--listen") {
+      auto v = next();
+      if (!v) return v.status();
+      if (Status s = ParseHostPort(flag, *v, config.listen_host, config.listen_port); !s.ok()) {
+        return s;
+      }
+    } else if (flag == "--plain-listen") {
+      auto v = next();
+      if (!v) return v.status();
+      std::string host;
+      uint16_t port = 0;
+      if (Status s = ParseHostPort(flag, *v, host, port); !s.ok()) return s;
+      if (host != "127.0.0.1" && host != "::1" && host != "localhost") {
+        return BadFlag(flag, "plain HTTP is served on loopback only");
+      }
+      config.plain_listen = *v;
+    } else if (flag == "--data-dir") {
+      auto v = next();
+      if (!v) return v.status();
+      if (v->empty()) return BadFlag(flag, "must not be empty");
+      config.data_dir = *v;
+    } else if (flag == "--store") {
+      auto v = next();
+      if (!v) return v.status();
+      config.store = *v;
+    } else if (flag == "--tls-cert") {
+      auto v = next();
+      if (!v) return v.status();
+      config.tls_cert = *v;
+    } else if (flag == "--tls-key") {
+      auto v = next();
+      if (!v) return v.status();
+      config.tls_key = *v;
+    } else if (flag == "--clock") {
+      auto v = next();
+      if (!v) return v.status();
+      if (*v == "manual") {
+        config.manual_clock = true;
+      } else if (*v != "system") {
+        return BadFlag(flag, "expected system or manual");
+      }
+    } else if (flag == "--clock-start") {
+      auto v = next();
+      if (!v) return v.status();
+      config.clock_start = ParseRfc3339(*v);
+      if (!config.clock_start) return BadFlag(flag, "expected an RFC 3339 instant");
+    } else if (flag == "--sweep-interval-ms") {
+      auto v = number(1, 60000);
+      if (!v) return v.status();
+      config.sweep_interval = std::chrono::milliseconds(*v);
+    } else if (flag == "--io-threads") {
+      auto v = number(1, 64);
+      if (!v) return v.status();
+      config.io_threads = *v;
+    } else {
+      return BadFlag(flag, "unknown flag");
+    }
+  }
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    return BadFlag("--tls-cert/--tls-key", "give both or neither");
+  }
+  if (config.clock_start && !config.manual_clock) {
+    return BadFlag("--clock-start", "only meaningful with --clock manual");
+  }
+  if (config.store.empty()) config.store = "sqlite:" + config.data_dir + "/reprieve.db";
+  return config;
+}
+
+}  // namespace reprieve::app

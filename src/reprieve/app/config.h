@@ -1,0 +1,37 @@
+// Config: how reprieved is started, from its command-line flags.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reprieve/base/result.h"
+#include "reprieve/base/time.h"
+
+namespace reprieve::app {
+
+struct Config {
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 8443;
+  std::string data_dir = "./data";
+  std::string store;      // store URL; default "sqlite:<data_dir>/reprieve.db"
+  std::string tls_cert;   // default: generated under <data_dir>/tls/
+  std::string tls_key;
+  bool manual_clock = false;
+  std::optional<Timestamp> clock_start;  // manual clock's first instant (default: now)
+  std::string plain_listen;              // optional extra plain-HTTP listener (loopback only)
+  std::chrono::milliseconds sweep_interval{250};
+  int io_threads = 2;
+  bool verbose = false;
+  bool help = false;
+  bool version = false;
+};
+
+// Parses argv. kInvalidArgument naming the flag and what is wrong with it.
+Result<Config> ParseFlags(const std::vector<std::string>& args);
+
+// The --help text.
+std::string Usage();
+
+}  // namespace reprieve::app

@@ -1,0 +1,57 @@
+#include "reprieve/app/purge_loop.h"
+
+#include "reprieve/base/log.h"
+
+namespace reprieve::app {
+namespace {
+// A bound on one RunNow(): each round purges at most batch_size * max_batches records, and
+// other writers interleave between rounds.
+constexpr int kMaxRounds = 10000;
+}  // namespace
+
+PurgeLoop::PurgeLoop(core::PurgeSweeper& sweeper, std::chrono::milliseconds interval)
+    : sweeper_(sweeper), interval_(interval) {}
+
+PurgeLoop::~PurgeLoop() { Stop(); }
+
+void PurgeLoop::Start() { thread_ = std::thread([this] { Loop(); }); }
+
+void PurgeLoop::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+int64_t PurgeLoop::RunNow() {
+  std::lock_guard sweep_lock(sweep_mu_);
+  int64_t purged = 0;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    auto report = sweeper_.RunOnce();
+    if (!report.has_value()) {
+      LogError("purge sweep failed: " + report.status().ToString());
+      break;
+    }
+    purged += static_cast<int64_t>(report->purged.size());
+    if (!report->more_due) break;
+  }
+  if (purged > 0) {
+    LogInfo("purge sweeper: purged " + std::to_string(purged) +
+            " soft-deleted resource(s) at their scheduled purge date");
+  }
+  return purged;
+}
+
+void PurgeLoop::Loop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    RunNow();
+    lock.lock();
+    cv_.wait_for(lock, interval_, [&] { return stopping_; });
+  }
+}
+
+}  // namespace reprieve::app

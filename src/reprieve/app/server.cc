@@ -1,0 +1,161 @@
+#include "reprieve/app/server.h"
+
+#include <signal.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "reprieve/app/purge_loop.h"
+#include "reprieve/app/tls_files.h"
+#include "reprieve/base/log.h"
+#include "reprieve/base/random.h"
+#include "reprieve/base/status_macros.h"
+#include "reprieve/core/lifecycle/purge_sweeper.h"
+#include "reprieve/core/policy/policy_catalog.h"
+#include "reprieve/core/service/resource_service.h"
+#include "reprieve/http/arm_api.h"
+#include "reprieve/http/server/http_server.h"
+#include "reprieve/store/store_factory.h"
+
+namespace reprieve::app {
+namespace {
+
+Status EnsureDefaultTenancy(core::ResourceService& service) {
+  auto existing = service.GetSubscription(kDefaultSubscription);
+  if (existing.has_value()) return OkStatus();
+  if (existing.status().code() != StatusCode::kNotFound) return existing.status();
+  REPRIEVE_RETURN_IF_ERROR(
+      service.PutTenant(kDefaultTenant, R"({"displayName":"Reprieve"})").status());
+  return service
+      .PutSubscription(kDefaultSubscription, kDefaultTenant,
+                       std::string(R"({"tenantId":")") + kDefaultTenant +
+                           R"(","displayName":"Reprieve default","state":"Enabled"})")
+      .status();
+}
+
+void PrintBanner(const Config& config, const std::string& url, const std::string& ca,
+                 const Clock& clock, const std::string& plain_url) {
+  std::printf("reprieved: listening on %s\n", url.c_str());
+  if (!plain_url.empty()) std::printf("reprieved: plain HTTP on %s\n", plain_url.c_str());
+  std::printf(
+      "  state:   %s   clock: %s (now %s)\n"
+      "  tenant %s, subscription %s; any bearer token is accepted\n"
+      "  trust:   %s\n"
+      "  az:      export REQUESTS_CA_BUNDLE=%s AZURE_CORE_COLLECT_TELEMETRY=false\n"
+      "           az cloud register -n Reprieve --endpoint-resource-manager %s/ && az cloud set -n "
+      "Reprieve\n"
+      "           MSI_ENDPOINT=%s/reprieve/msi/token az login --identity\n"
+      "  Python:  REQUESTS_CA_BUNDLE=%s; Client(cred, sub, base_url=\"%s\", "
+      "credential_scopes=[\"%s/.default\"])\n"
+      "  JS:      NODE_EXTRA_CA_CERTS=%s; new Client(cred, sub, { endpoint: \"%s\" })\n",
+      config.store.c_str(), config.manual_clock ? "manual" : "system",
+      FormatRfc3339(clock.Now()).c_str(), kDefaultTenant, kDefaultSubscription, ca.c_str(),
+      ca.c_str(), url.c_str(), url.c_str(), ca.c_str(), url.c_str(), url.c_str(), ca.c_str(),
+      url.c_str());
+  std::fflush(stdout);
+}
+
+std::string HostForUrl(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+}  // namespace
+
+int RunServer(const Config& config) {
+  SetMinLogLevel(config.verbose ? LogLevel::kDebug : LogLevel::kInfo);
+  // Signals are taken synchronously by this thread; every thread started below inherits the
+  // mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  const auto fail = [](const std::string& what, const Status& status) {
+    LogError(what + ": " + status.ToString());
+    return 1;
+  };
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return fail("cannot create the data directory " + config.data_dir, UnavailableError(ec.message()));
+
+  auto store = store::OpenStore(config.store);
+  if (!store.has_value()) return fail("cannot open the store " + config.store, store.status());
+
+  const SystemClock system_clock;
+  std::unique_ptr<ManualClock> manual_clock;
+  if (config.manual_clock) {
+    manual_clock = std::make_unique<ManualClock>(config.clock_start.value_or(system_clock.Now()));
+  }
+  const Clock& clock = manual_clock ? static_cast<const Clock&>(*manual_clock) : system_clock;
+  std::unique_ptr<RandomSource> random = NewSystemRandom();
+  core::ResourceService service(**store, clock, *random, core::PolicyCatalog::Builtin());
+  if (Status status = EnsureDefaultTenancy(service); !status.ok()) {
+    return fail("cannot create the default subscription", status);
+  }
+
+  std::string cert = config.tls_cert;
+  std::string key = config.tls_key;
+  std::string ca = config.tls_cert;
+  if (cert.empty()) {
+    auto tls = EnsureTlsFiles(config.data_dir + "/tls", system_clock);
+    if (!tls.has_value()) return fail("cannot create TLS files", tls.status());
+    cert = tls->server_cert;
+    key = tls->server_key;
+    ca = tls->ca_cert;
+  }
+
+  core::PurgeSweeper sweeper(**store, clock, core::PurgeSweeper::Options{});
+  PurgeLoop purge_loop(sweeper, config.sweep_interval);
+  http::ArmApiOptions api_options;
+  api_options.manual_clock = manual_clock.get();
+  api_options.sweep_now = [&purge_loop] { return purge_loop.RunNow(); };
+  api_options.default_tenant = kDefaultTenant;
+  http::ArmApi api(service, clock, *random, api_options);
+
+  http::HttpServerOptions server_options;
+  server_options.host = config.listen_host;
+  server_options.port = config.listen_port;
+  server_options.cert_file = cert;
+  server_options.key_file = key;
+  server_options.io_threads = config.io_threads;
+  server_options.handler = [&api](const http::HttpRequest& request) { return api.Handle(request); };
+  server_options.runs_inline = &http::ArmApi::IsReadOnly;
+  server_options.reject = [&api](const Status& status) { return api.Reject(status); };
+  auto server = http::HttpServer::Start(server_options);
+  if (!server.has_value()) return fail("cannot start the HTTPS server", server.status());
+
+  std::unique_ptr<http::HttpServer> plain_server;
+  std::string plain_url;
+  if (!config.plain_listen.empty()) {
+    http::HttpServerOptions plain_options = server_options;
+    plain_options.tls = false;
+    const size_t colon = config.plain_listen.rfind(':');
+    plain_options.host = config.plain_listen.substr(0, colon);
+    if (plain_options.host == "localhost") plain_options.host = "127.0.0.1";
+    plain_options.port = static_cast<uint16_t>(std::stoi(config.plain_listen.substr(colon + 1)));
+    auto plain = http::HttpServer::Start(plain_options);
+    if (!plain.has_value()) return fail("cannot start the plain HTTP server", plain.status());
+    plain_server = std::move(plain).value();
+    plain_url = "http://" + HostForUrl(plain_options.host) + ":" +
+                std::to_string(plain_server->port());
+  }
+
+  purge_loop.Start();
+  PrintBanner(config, "https://" + HostForUrl(config.listen_host) + ":" +
+                          std::to_string((*server)->port()),
+              ca, clock, plain_url);
+
+  int received = 0;
+  sigwait(&signals, &received);
+  LogInfo(std::string("reprieved: stopping on ") + (received == SIGINT ? "SIGINT" : "SIGTERM"));
+  (*server)->Stop();
+  if (plain_server) plain_server->Stop();
+  purge_loop.Stop();
+  return 0;
+}
+
+}  // namespace reprieve::app

@@ -1,0 +1,24 @@
+// The one mapping from Status to the wire: HTTP status code and the ARM error envelope
+// {"error":{"code","message","target","details":[],"additionalInfo":[]}}.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "reprieve/base/status.h"
+
+namespace reprieve::http {
+
+struct ArmError {
+  int http_status;
+  std::string code;  // ARM error.code
+};
+
+// REQUIRES: !status.ok().
+ArmError MapStatus(const Status& status);
+
+// The ARM error body for `status`. kInternal statuses get a generic message naming
+// `request_id`; their details belong in the log only.
+std::string ArmErrorBody(const Status& status, std::string_view request_id);
+
+}  // namespace reprieve::http

@@ -1,0 +1,386 @@
+#include "reprieve/http/internal/wire.h"
+
+#include <charconv>
+
+#include "reprieve/base/strings.h"
+#include "reprieve/core/model/location.h"
+#include "reprieve/core/model/resource_id.h"
+#include "reprieve/core/policy/policy_catalog.h"
+#include "reprieve/http/internal/base64.h"
+
+namespace reprieve::http::internal {
+namespace json = boost::json;
+namespace {
+
+constexpr int kMaxJsonDepth = 64;
+constexpr size_t kMaxTags = 50;
+constexpr size_t kMaxTagName = 512;
+constexpr size_t kMaxTagValue = 256;
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+
+Status BadContent(std::string message, std::string target = "") {
+  return InvalidArgumentError(std::move(message))
+      .WithArmCode("InvalidRequestContent")
+      .WithTarget(std::move(target));
+}
+
+const char* KindName(core::JsonKind kind) {
+  switch (kind) {
+    case core::JsonKind::kString: return "a string";
+    case core::JsonKind::kBoolean: return "a boolean";
+    case core::JsonKind::kNumber: return "a number";
+    case core::JsonKind::kObject: return "an object";
+    case core::JsonKind::kArray: return "an array";
+  }
+  return "a value";
+}
+
+bool HasKind(const json::value& value, core::JsonKind kind) {
+  switch (kind) {
+    case core::JsonKind::kString: return value.is_string();
+    case core::JsonKind::kBoolean: return value.is_bool();
+    case core::JsonKind::kNumber: return value.is_number();
+    case core::JsonKind::kObject: return value.is_object();
+    case core::JsonKind::kArray: return value.is_array();
+  }
+  return false;
+}
+
+// Removes members named case-insensitively like `name`.
+void EraseIgnoreCase(json::object& object, std::string_view name) {
+  for (auto it = object.begin(); it != object.end();) {
+    if (EqualsIgnoreCase(it->key(), name)) {
+      it = object.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+json::object SystemData(const core::ResourceRecord& record) {
+  json::object data;
+  data["createdBy"] = record.created_by;
+  data["createdByType"] = "User";
+  data["createdAt"] = FormatRfc3339(record.created_at);
+  data["lastModifiedBy"] = record.changed_by;
+  data["lastModifiedByType"] = "User";
+  data["lastModifiedAt"] = FormatRfc3339(record.changed_at);
+  return data;
+}
+
+json::object ParseStored(const std::string& body) {
+  std::error_code ec;
+  json::value value = json::parse(body, ec);
+  if (ec || !value.is_object()) return {};
+  return std::move(value.as_object());
+}
+
+}  // namespace
+
+std::string Lower(std::string_view text) { return AsciiLower(text); }
+
+Status RequireAnyApiVersion(const RequestContext& ctx) {
+  if (ctx.api_version.empty()) {
+    return InvalidArgumentError(
+               "The api-version query parameter (?api-version=) is required for all requests.")
+        .WithArmCode("MissingApiVersionParameter");
+  }
+  return OkStatus();
+}
+
+Status RequireApiVersion(const RequestContext& ctx, const core::TypePolicy& policy) {
+  if (Status present = RequireAnyApiVersion(ctx); !present.ok()) return present;
+  if (!policy.SupportsApiVersion(ctx.api_version)) {
+    return InvalidArgumentError("The api-version '" + ctx.api_version +
+                                "' is invalid. The supported versions are '" +
+                                policy.ApiVersionList() + "'.")
+        .WithArmCode("InvalidApiVersionParameter");
+  }
+  return OkStatus();
+}
+
+Status MethodNotAllowed(const RequestContext& ctx, std::string_view allowed) {
+  return UnimplementedError("The method '" + ctx.request.method + "' is not allowed on '" +
+                            ctx.path + "'. Allowed: " + std::string(allowed) + ".")
+      .WithArmCode("MethodNotAllowed");
+}
+
+Result<json::object> ParseObject(std::string_view body) {
+  if (body.empty()) return BadContent("The request content was empty; a JSON object is required.");
+  json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
+  std::error_code ec;
+  json::value value = json::parse(body, ec, json::storage_ptr(), options);
+  if (ec) {
+    return BadContent("The request content is not valid JSON: " + ec.message() + ".");
+  }
+  if (!value.is_object()) return BadContent("The request content must be a JSON object.");
+  return std::move(value.as_object());
+}
+
+const json::value* Find(const json::object& object, std::string_view path) {
+  const json::object* current = &object;
+  const json::value* found = nullptr;
+  for (std::string_view part : Split(path, '.')) {
+    if (current == nullptr) return nullptr;
+    found = nullptr;
+    for (const auto& member : *current) {
+      if (EqualsIgnoreCase(member.key(), part)) found = &member.value();
+    }
+    if (found == nullptr) return nullptr;
+    current = found->is_object() ? &found->as_object() : nullptr;
+  }
+  return found;
+}
+
+Status ValidateFields(const json::object& body, const core::TypePolicy& policy, bool creating) {
+  for (const core::FieldRule& rule : policy.fields) {
+    const json::value* value = Find(body, rule.path);
+    if (value == nullptr || value->is_null()) {
+      if (creating && rule.required_on_create) {
+        return BadContent("The property '" + rule.path + "' is required for " + policy.type + ".",
+                          rule.path);
+      }
+      continue;
+    }
+    if (!HasKind(*value, rule.kind)) {
+      return BadContent("The property '" + rule.path + "' must be " + KindName(rule.kind) + ".",
+                        rule.path);
+    }
+  }
+  return OkStatus();
+}
+
+Result<std::string> RequireLocation(const json::object& body) {
+  const json::value* location = Find(body, "location");
+  if (location == nullptr || location->is_null()) {
+    return BadContent("The property 'location' is required.", "location")
+        .WithArmCode("LocationRequired");
+  }
+  if (!location->is_string() || location->as_string().empty() ||
+      location->as_string().size() > 64) {
+    return BadContent("The property 'location' must be a non-empty string of at most 64 "
+                      "characters.",
+                      "location");
+  }
+  return std::string(location->as_string());
+}
+
+Status ValidateTags(const json::object& body) {
+  const json::value* tags = Find(body, "tags");
+  if (tags == nullptr || tags->is_null()) return OkStatus();
+  if (!tags->is_object()) return BadContent("The property 'tags' must be an object.", "tags");
+  if (tags->as_object().size() > kMaxTags) {
+    return BadContent("At most 50 tags are allowed; the request has " +
+                          std::to_string(tags->as_object().size()) + ".",
+                      "tags")
+        .WithArmCode("InvalidTag");
+  }
+  for (const auto& tag : tags->as_object()) {
+    if (tag.key().empty() || tag.key().size() > kMaxTagName) {
+      return BadContent("Tag names must be 1 to 512 characters long.", "tags")
+          .WithArmCode("InvalidTagNameCharacters");
+    }
+    if (!tag.value().is_string()) {
+      return BadContent("The value of tag '" + std::string(tag.key()) + "' must be a string.",
+                        "tags");
+    }
+    if (tag.value().as_string().size() > kMaxTagValue) {
+      return BadContent("The value of tag '" + std::string(tag.key()) +
+                            "' is longer than 256 characters.",
+                        "tags")
+          .WithArmCode("InvalidTag");
+    }
+  }
+  return OkStatus();
+}
+
+std::string StoredBody(json::object body) {
+  for (const char* name : {"id", "name", "type", "location", "etag", "systemData"}) {
+    EraseIgnoreCase(body, name);
+  }
+  for (auto& member : body) {
+    if (EqualsIgnoreCase(member.key(), "properties") && member.value().is_object()) {
+      json::object& properties = member.value().as_object();
+      for (const char* name : {"provisioningState", "endpoint", "dateCreated", "deletionDate",
+                               "scheduledPurgeDate", "restore", "internalId", "createMode"}) {
+        EraseIgnoreCase(properties, name);
+      }
+    }
+  }
+  return json::serialize(body);
+}
+
+void MergePatch(json::object& target, const json::object& patch) {
+  for (const auto& member : patch) {
+    if (member.value().is_null()) {
+      target.erase(member.key());
+    } else if (member.value().is_object() && target.contains(member.key()) &&
+               target.at(member.key()).is_object()) {
+      MergePatch(target.at(member.key()).as_object(), member.value().as_object());
+    } else {
+      target[member.key()] = member.value();
+    }
+  }
+}
+
+json::object ResourceObject(const core::ResourceRecord& record, const core::TypePolicy& policy) {
+  json::object stored = ParseStored(record.body);
+  json::object out;
+  out["id"] = record.id;
+  out["name"] = record.name;
+  out["type"] = policy.type;
+  out["location"] = record.location;
+  for (auto& member : stored) {
+    if (member.key() != "properties") out[member.key()] = std::move(member.value());
+  }
+  out["etag"] = record.etag;
+  json::object properties;
+  if (json::value* stored_properties = stored.if_contains("properties");
+      stored_properties != nullptr && stored_properties->is_object()) {
+    properties = std::move(stored_properties->as_object());
+  }
+  properties["provisioningState"] = "Succeeded";
+  if (!policy.endpoint_template.empty()) {
+    std::string endpoint = policy.endpoint_template;
+    const json::value* subdomain = properties.if_contains("customSubDomainName");
+    const std::string host = subdomain && subdomain->is_string()
+                                 ? std::string(subdomain->as_string())
+                                 : Lower(record.name);
+    endpoint.replace(endpoint.find("{name}"), 6, host);
+    properties["endpoint"] = endpoint;
+  }
+  properties["dateCreated"] = FormatRfc3339(record.created_at);
+  if (record.deleted_at) properties["deletionDate"] = FormatRfc3339(*record.deleted_at);
+  if (record.scheduled_purge_at) {
+    properties["scheduledPurgeDate"] = FormatRfc3339(*record.scheduled_purge_at);
+  }
+  out["properties"] = std::move(properties);
+  out["systemData"] = SystemData(record);
+  return out;
+}
+
+std::string RenderResource(const core::ResourceRecord& record, const core::TypePolicy& policy) {
+  return json::serialize(ResourceObject(record, policy));
+}
+
+std::string DeletedId(const core::ResourceRecord& record, const core::TypePolicy& policy) {
+  const auto id = core::ResourceId::Parse(record.id);
+  const std::string subscription = id ? id->subscription() : record.subscription;
+  std::string out = "/subscriptions/" + subscription + "/providers/" + policy.Namespace() +
+                    "/locations/" + core::NormalizeLocation(record.location);
+  if (policy.deleted_scope == core::DeletedRouteScope::kLocationResourceGroup) {
+    out += "/resourceGroups/" + (id ? id->resource_group() : record.resource_group);
+  }
+  return out + "/" + policy.deleted_collection + "/" + record.name;
+}
+
+json::object DeletedObject(const core::ResourceRecord& record, const core::TypePolicy& policy) {
+  json::object out = ResourceObject(record, policy);
+  out["id"] = DeletedId(record, policy);
+  out["type"] = policy.deleted_type;
+  return out;
+}
+
+json::object GroupObject(const core::ResourceRecord& record) {
+  json::object stored = ParseStored(record.body);
+  json::object out;
+  out["id"] = record.id;
+  out["name"] = record.name;
+  out["type"] = std::string(core::kResourceGroupType);
+  out["location"] = record.location;
+  for (auto& member : stored) out[member.key()] = std::move(member.value());
+  out["properties"] = json::object{{"provisioningState", "Succeeded"}};
+  out["systemData"] = SystemData(record);
+  return out;
+}
+
+json::object SubscriptionObject(const core::ResourceRecord& record) {
+  json::object out = ParseStored(record.body);
+  out["id"] = "/subscriptions/" + record.name;
+  out["subscriptionId"] = record.name;
+  if (!out.contains("state")) out["state"] = "Enabled";
+  out["authorizationSource"] = "RoleBased";
+  out["subscriptionPolicies"] = json::object{{"locationPlacementId", "Public_2014-09-01"},
+                                             {"quotaId", "Reprieve"},
+                                             {"spendingLimit", "Off"}};
+  return out;
+}
+
+HttpResponse JsonResponse(int status, const json::value& body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = json::serialize(body);
+  response.SetHeader("Content-Type", "application/json; charset=utf-8");
+  return response;
+}
+
+HttpResponse EmptyResponse(int status) {
+  HttpResponse response;
+  response.status = status;
+  return response;
+}
+
+std::string AbsoluteUrl(const RequestContext& ctx, const std::string& path) {
+  return ctx.base_url + path + "?api-version=" + ctx.api_version;
+}
+
+Result<int> PageSize(const RequestContext& ctx) {
+  const auto top = ctx.Query("$top");
+  if (!top) return kDefaultPageSize;
+  int value = 0;
+  const auto [end, ec] = std::from_chars(top->data(), top->data() + top->size(), value);
+  if (ec != std::errc() || end != top->data() + top->size() || value < 1 ||
+      value > kMaxPageSize) {
+    return InvalidArgumentError("The query parameter '$top' must be an integer from 1 to 1000.")
+        .WithArmCode("InvalidQueryParameterValue")
+        .WithTarget("$top");
+  }
+  return value;
+}
+
+Result<std::string> PageCursor(const RequestContext& ctx) {
+  const auto token = ctx.Query("$skiptoken");
+  if (!token) return std::string();
+  auto decoded = Base64UrlDecode(*token);
+  if (!decoded || decoded->empty() || decoded->front() != '/') {
+    return InvalidArgumentError("The query parameter '$skipToken' is not one this server issued.")
+        .WithArmCode("InvalidQueryParameterValue")
+        .WithTarget("$skipToken");
+  }
+  return *decoded;
+}
+
+HttpResponse ListResponse(const RequestContext& ctx, json::array items, const core::Page& page) {
+  json::object body;
+  body["value"] = std::move(items);
+  if (!page.next_after.empty()) {
+    std::string link = ctx.base_url;
+    for (const std::string& segment : ctx.segments) link += "/" + segment;
+    link += "?api-version=" + ctx.api_version;
+    if (const auto top = ctx.Query("$top")) link += "&$top=" + *top;
+    link += "&$skipToken=" + Base64UrlEncode(page.next_after);
+    body["nextLink"] = link;
+  }
+  return JsonResponse(200, body);
+}
+
+core::OperationRecord SucceededOperation(const RequestContext& ctx, RandomSource& random,
+                                         const std::string& status_path_prefix) {
+  core::OperationRecord op;
+  op.id = random.NewUuid();
+  op.subscription = ctx.segments.size() > 1 ? AsciiLower(ctx.segments[1]) : "";
+  op.created_at = ctx.now;
+  json::object body;
+  body["id"] = status_path_prefix + op.id;
+  body["name"] = op.id;
+  body["status"] = "Succeeded";
+  body["startTime"] = FormatRfc3339(ctx.now);
+  body["endTime"] = FormatRfc3339(ctx.now);
+  body["percentComplete"] = 100;
+  op.body = json::serialize(body);
+  return op;
+}
+
+}  // namespace reprieve::http::internal

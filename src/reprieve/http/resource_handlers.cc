@@ -1,0 +1,354 @@
+// Handlers for provider resources: create/update/recover (PUT), GET, PATCH, DELETE, lists,
+// actions (listKeys, regenerateKey), soft-deleted resources (list, get, purge) and the
+// operation-status URLs their long-running answers point at.
+#include <boost/json.hpp>
+
+#include "reprieve/base/status_macros.h"
+#include "reprieve/base/strings.h"
+#include "reprieve/core/model/location.h"
+#include "reprieve/http/internal/context.h"
+#include "reprieve/http/internal/wire.h"
+
+namespace reprieve::http::internal {
+namespace json = boost::json;
+using core::ResourceId;
+using core::TypePolicy;
+
+namespace {
+
+// How many times a PATCH re-reads and re-merges after losing a race to another change.
+constexpr int kPatchAttempts = 8;
+
+Status UnknownNamespace(const std::string& ns) {
+  return InvalidArgumentError("The resource namespace '" + ns +
+                              "' is invalid: Reprieve serves no resource type in it.")
+      .WithArmCode("InvalidResourceNamespace");
+}
+
+Status UnknownType(const RequestContext& ctx, const std::string& ns, const std::string& type) {
+  return InvalidArgumentError("The resource type '" + type + "' could not be found in the " +
+                              "namespace '" + ns + "' for api version '" + ctx.api_version + "'.")
+      .WithArmCode("InvalidResourceType");
+}
+
+// The policy whose resource type (or, with `deleted`, deleted collection) is `segment`.
+const TypePolicy* FindType(const core::PolicyCatalog& catalog, const std::string& ns,
+                           const std::string& segment, bool deleted) {
+  for (const TypePolicy* policy : catalog.InNamespace(ns)) {
+    const std::string& name = deleted ? policy->deleted_collection : policy->ResourceType();
+    if (!name.empty() && EqualsIgnoreCase(name, segment)) return policy;
+  }
+  return nullptr;
+}
+
+std::string OperationStatusPrefix(const RequestContext& ctx, const TypePolicy& policy,
+                                  const std::string& location) {
+  return "/subscriptions/" + ctx.segments[1] + "/providers/" + policy.Namespace() +
+         "/locations/" + core::NormalizeLocation(location) + "/operationStatuses/";
+}
+
+// 201/202 headers pointing at a finished operation.
+void AddOperationHeaders(const RequestContext& ctx, const TypePolicy& policy,
+                         const std::string& location, const core::OperationRecord& op,
+                         bool with_location, HttpResponse& response) {
+  const std::string base = "/subscriptions/" + ctx.segments[1] + "/providers/" +
+                           policy.Namespace() + "/locations/" +
+                           core::NormalizeLocation(location);
+  response.SetHeader("Azure-AsyncOperation",
+                     AbsoluteUrl(ctx, base + "/operationStatuses/" + op.id));
+  if (with_location) {
+    response.SetHeader("Location", AbsoluteUrl(ctx, base + "/operationResults/" + op.id));
+  }
+  response.SetHeader("Retry-After", "1");
+}
+
+HttpResponse ResourceResponse(int status, const core::ResourceRecord& record,
+                              const TypePolicy& policy) {
+  HttpResponse response = JsonResponse(status, ResourceObject(record, policy));
+  response.SetHeader("ETag", record.etag);
+  return response;
+}
+
+bool WantsRestore(const json::object& body, const TypePolicy& policy) {
+  switch (policy.recover) {
+    case core::RecoverMechanism::kNone:
+      return false;
+    case core::RecoverMechanism::kRestoreProperty: {
+      const json::value* restore = Find(body, "properties.restore");
+      return restore != nullptr && restore->is_bool() && restore->as_bool();
+    }
+    case core::RecoverMechanism::kCreateModeRecover: {
+      const json::value* mode = Find(body, "properties.createMode");
+      return mode != nullptr && mode->is_string() &&
+             EqualsIgnoreCase(mode->as_string(), "recover");
+    }
+  }
+  return false;
+}
+
+Status RequireJsonContent(const RequestContext& ctx) {
+  const std::string_view type = ctx.request.Header("content-type");
+  if (!type.empty() && !StartsWithIgnoreCase(type, "application/json")) {
+    return InvalidArgumentError("The content type '" + std::string(type) +
+                                "' is not supported; send application/json.")
+        .WithArmCode("UnsupportedMediaType");
+  }
+  return OkStatus();
+}
+
+HandlerResult PutResource(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
+                          const ResourceId& id) {
+  REPRIEVE_RETURN_IF_ERROR(RequireJsonContent(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(json::object body, ParseObject(ctx.request.body));
+  core::PutRequest put{id, "", "", WantsRestore(body, policy), ctx.caller, std::nullopt};
+  // A restore ignores everything but the restore signal: the deleted record comes back whole.
+  REPRIEVE_RETURN_IF_ERROR(ValidateFields(body, policy, /*creating=*/!put.restore));
+  if (!put.restore) {
+    REPRIEVE_ASSIGN_OR_RETURN(put.location, RequireLocation(body));
+    REPRIEVE_RETURN_IF_ERROR(ValidateTags(body));
+    put.body = StoredBody(std::move(body));
+    put.operation = SucceededOperation(ctx, state.random,
+                                       OperationStatusPrefix(ctx, policy, put.location));
+  }
+  REPRIEVE_ASSIGN_OR_RETURN(core::PutOutcome outcome, state.service.Put(put));
+  switch (outcome.kind) {
+    case core::PutOutcome::Kind::kCreated: {
+      HttpResponse response = ResourceResponse(201, outcome.record, policy);
+      AddOperationHeaders(ctx, policy, outcome.record.location, *put.operation, false, response);
+      return response;
+    }
+    case core::PutOutcome::Kind::kRestored:
+      return ResourceResponse(201, outcome.record, policy);
+    case core::PutOutcome::Kind::kUpdated:
+      break;
+  }
+  return ResourceResponse(200, outcome.record, policy);
+}
+
+HandlerResult PatchResource(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
+                            const ResourceId& id) {
+  REPRIEVE_RETURN_IF_ERROR(RequireJsonContent(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(const json::object patch, ParseObject(ctx.request.body));
+  REPRIEVE_RETURN_IF_ERROR(ValidateFields(patch, policy, /*creating=*/false));
+  REPRIEVE_RETURN_IF_ERROR(ValidateTags(patch));
+  if (const json::value* location = Find(patch, "location"); location && location->is_string()) {
+    // Location is fixed at create; a PATCH may restate it but not change it.
+    REPRIEVE_ASSIGN_OR_RETURN(const core::ResourceRecord current, state.service.Get(id));
+    if (core::NormalizeLocation(location->as_string()) !=
+        core::NormalizeLocation(current.location)) {
+      return InvalidArgumentError("The location of '" + current.id + "' cannot be changed.")
+          .WithArmCode("LocationNotUpdatable")
+          .WithTarget("location");
+    }
+  }
+  json::object stored_patch = json::parse(StoredBody(patch)).as_object();
+  for (int attempt = 0; attempt < kPatchAttempts; ++attempt) {
+    REPRIEVE_ASSIGN_OR_RETURN(const core::ResourceRecord current, state.service.Get(id));
+    json::object merged = json::parse(current.body).as_object();
+    if (const json::value* tags = stored_patch.if_contains("tags")) merged["tags"] = *tags;
+    json::object rest = stored_patch;
+    rest.erase("tags");
+    MergePatch(merged, rest);
+    REPRIEVE_RETURN_IF_ERROR(ValidateFields(merged, policy, /*creating=*/true));
+    auto updated = state.service.Update(current, json::serialize(merged), ctx.caller);
+    if (updated.has_value()) return ResourceResponse(200, *updated, policy);
+    if (updated.status().code() != StatusCode::kAborted) return updated.status();
+  }
+  return AbortedError("The resource '" + id.ToString() +
+                      "' is being changed by concurrent requests; retry the request.")
+      .WithArmCode("Conflict");
+}
+
+HandlerResult DeleteResource(ApiState& state, const RequestContext& ctx, const ResourceId& id) {
+  REPRIEVE_ASSIGN_OR_RETURN(const core::DeleteOutcome outcome,
+                            state.service.Delete(id, ctx.caller, std::nullopt));
+  // Synchronous, as the real Cognitive Services answers: a GET right after sees 404.
+  return EmptyResponse(outcome.existed ? 200 : 204);
+}
+
+HandlerResult ResourceRoute(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
+                            const ResourceId& id) {
+  const std::string& method = ctx.request.method;
+  if (method == "PUT") return PutResource(state, ctx, policy, id);
+  if (method == "GET" || method == "HEAD") {
+    REPRIEVE_ASSIGN_OR_RETURN(const core::ResourceRecord record, state.service.Get(id));
+    if (method == "HEAD") return EmptyResponse(204);
+    return ResourceResponse(200, record, policy);
+  }
+  if (method == "PATCH") return PatchResource(state, ctx, policy, id);
+  if (method == "DELETE") return DeleteResource(state, ctx, id);
+  return MethodNotAllowed(ctx, "GET, HEAD, PUT, PATCH, DELETE");
+}
+
+json::object KeysObject(const core::AccessKeys& keys) {
+  json::object out;
+  for (const auto& [name, value] : keys) out[name] = value;
+  return out;
+}
+
+HandlerResult ActionRoute(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
+                          const ResourceId& id, const std::string& action) {
+  if (policy.access_keys.empty() ||
+      (!EqualsIgnoreCase(action, "listKeys") && !EqualsIgnoreCase(action, "regenerateKey"))) {
+    return NotFoundError("The action '" + action + "' is not supported by " + policy.type + ".")
+        .WithArmCode("InvalidAction");
+  }
+  if (ctx.request.method != "POST") return MethodNotAllowed(ctx, "POST");
+  if (EqualsIgnoreCase(action, "listKeys")) {
+    REPRIEVE_ASSIGN_OR_RETURN(const core::AccessKeys keys, state.service.ListKeys(id));
+    return JsonResponse(200, KeysObject(keys));
+  }
+  REPRIEVE_RETURN_IF_ERROR(RequireJsonContent(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(const json::object body, ParseObject(ctx.request.body));
+  const json::value* key_name = Find(body, "keyName");
+  if (key_name == nullptr || !key_name->is_string()) {
+    return InvalidArgumentError("The property 'keyName' is required and must be a string.")
+        .WithArmCode("InvalidRequestContent")
+        .WithTarget("keyName");
+  }
+  REPRIEVE_ASSIGN_OR_RETURN(
+      const core::AccessKeys keys,
+      state.service.RegenerateKey(id, std::string(key_name->as_string()), ctx.caller));
+  return JsonResponse(200, KeysObject(keys));
+}
+
+HandlerResult ListActive(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
+                         const std::optional<std::string>& resource_group) {
+  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
+  REPRIEVE_ASSIGN_OR_RETURN(const int limit, PageSize(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(const std::string after, PageCursor(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(
+      const core::Page page,
+      state.service.ListActive(policy, ctx.segments[1], resource_group, after, limit));
+  json::array items;
+  for (const core::ResourceRecord& record : page.items) {
+    items.push_back(ResourceObject(record, policy));
+  }
+  return ListResponse(ctx, std::move(items), page);
+}
+
+HandlerResult ListDeleted(ApiState& state, const RequestContext& ctx, const TypePolicy& policy) {
+  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
+  REPRIEVE_ASSIGN_OR_RETURN(const int limit, PageSize(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(const std::string after, PageCursor(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(const core::Page page,
+                            state.service.ListDeleted(policy, ctx.segments[1], after, limit));
+  json::array items;
+  for (const core::ResourceRecord& record : page.items) {
+    items.push_back(DeletedObject(record, policy));
+  }
+  return ListResponse(ctx, std::move(items), page);
+}
+
+HandlerResult DeletedRoute(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
+                           const core::DeletedRef& ref) {
+  const std::string& method = ctx.request.method;
+  if (method == "GET") {
+    REPRIEVE_ASSIGN_OR_RETURN(const core::ResourceRecord record,
+                              state.service.GetDeleted(policy, ref));
+    return JsonResponse(200, DeletedObject(record, policy));
+  }
+  if (method == "DELETE") {
+    const core::OperationRecord op =
+        SucceededOperation(ctx, state.random, OperationStatusPrefix(ctx, policy, ref.location));
+    REPRIEVE_RETURN_IF_ERROR(state.service.Purge(policy, ref, op));
+    HttpResponse response = EmptyResponse(202);
+    AddOperationHeaders(ctx, policy, ref.location, op, /*with_location=*/true, response);
+    return response;
+  }
+  return MethodNotAllowed(ctx, "GET, DELETE");
+}
+
+// GET .../locations/{loc}/operationStatuses/{id} (Azure-AsyncOperation: always 200 with the
+// status) and .../operationResults/{id} (Location: 202 while running, then 200).
+HandlerResult OperationRoute(ApiState& state, const RequestContext& ctx, bool is_result) {
+  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
+  REPRIEVE_RETURN_IF_ERROR(RequireAnyApiVersion(ctx));
+  const std::string& id = ctx.segments.back();
+  auto op = state.service.GetOperation(id);
+  if (!op.has_value() || op->subscription != Lower(ctx.segments[1])) {
+    if (!op.has_value() && op.status().code() != StatusCode::kNotFound) return op.status();
+    return NotFoundError("The operation '" + id + "' was not found.")
+        .WithArmCode("OperationNotFound");
+  }
+  json::value body = json::parse(op->body);
+  const json::value* status = body.as_object().if_contains("status");
+  const bool running = status != nullptr && status->is_string() &&
+                       status->as_string() == "InProgress";
+  if (is_result && running) {
+    HttpResponse response = EmptyResponse(202);
+    response.SetHeader("Location", ctx.base_url + ctx.request.target);
+    response.SetHeader("Retry-After", "1");
+    return response;
+  }
+  return JsonResponse(200, body);
+}
+
+}  // namespace
+
+std::optional<HandlerResult> RouteResources(ApiState& state, RequestContext& ctx) {
+  const auto& seg = ctx.segments;
+  const size_t n = seg.size();
+  if (n < 5 || !ctx.SegmentIs(0, "subscriptions")) return std::nullopt;
+  const core::PolicyCatalog& catalog = state.service.catalog();
+
+  // /subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}[/{name}[/{action}]]
+  if (ctx.SegmentIs(2, "resourceGroups") && ctx.SegmentIs(4, "providers") && n >= 7 && n <= 9) {
+    if (catalog.InNamespace(seg[5]).empty()) return UnknownNamespace(seg[5]);
+    const TypePolicy* policy = FindType(catalog, seg[5], seg[6], false);
+    if (policy == nullptr) return UnknownType(ctx, seg[5], seg[6]);
+    if (Status version = RequireApiVersion(ctx, *policy); !version.ok()) return version;
+    if (n == 7) return ListActive(state, ctx, *policy, seg[3]);
+    const ResourceId id = ResourceId::Resource(seg[1], seg[3], policy->Namespace(),
+                                               policy->ResourceType(), seg[7]);
+    if (n == 8) return ResourceRoute(state, ctx, *policy, id);
+    return ActionRoute(state, ctx, *policy, id, seg[8]);
+  }
+
+  if (!ctx.SegmentIs(2, "providers")) return std::nullopt;
+  const std::string& ns = seg[3];
+
+  // /subscriptions/{s}/providers/{ns}/{type or deleted collection}
+  if (n == 5 && !ctx.SegmentIs(4, "register")) {
+    if (catalog.InNamespace(ns).empty()) return UnknownNamespace(ns);
+    if (const TypePolicy* deleted = FindType(catalog, ns, seg[4], true)) {
+      if (Status version = RequireApiVersion(ctx, *deleted); !version.ok()) return version;
+      return ListDeleted(state, ctx, *deleted);
+    }
+    const TypePolicy* policy = FindType(catalog, ns, seg[4], false);
+    if (policy == nullptr) return UnknownType(ctx, ns, seg[4]);
+    if (Status version = RequireApiVersion(ctx, *policy); !version.ok()) return version;
+    return ListActive(state, ctx, *policy, std::nullopt);
+  }
+
+  if (n < 8 || !ctx.SegmentIs(4, "locations")) return std::nullopt;
+  if (catalog.InNamespace(ns).empty()) return UnknownNamespace(ns);
+  const std::string& location = seg[5];
+
+  // .../locations/{loc}/operationStatuses|operationResults/{id}
+  if (n == 8 && (ctx.SegmentIs(6, "operationStatuses") || ctx.SegmentIs(6, "operationResults"))) {
+    return OperationRoute(state, ctx, ctx.SegmentIs(6, "operationResults"));
+  }
+  // .../locations/{loc}/resourceGroups/{rg}/{collection}/{name}
+  if (n == 10 && ctx.SegmentIs(6, "resourceGroups")) {
+    const TypePolicy* policy = FindType(catalog, ns, seg[8], true);
+    if (policy == nullptr ||
+        policy->deleted_scope != core::DeletedRouteScope::kLocationResourceGroup) {
+      return UnknownType(ctx, ns, "locations/resourceGroups/" + seg[8]);
+    }
+    if (Status version = RequireApiVersion(ctx, *policy); !version.ok()) return version;
+    return DeletedRoute(state, ctx, *policy, {seg[1], location, seg[7], seg[9]});
+  }
+  // .../locations/{loc}/{collection}/{name}
+  if (n == 8) {
+    const TypePolicy* policy = FindType(catalog, ns, seg[6], true);
+    if (policy == nullptr || policy->deleted_scope != core::DeletedRouteScope::kLocation) {
+      return UnknownType(ctx, ns, "locations/" + seg[6]);
+    }
+    if (Status version = RequireApiVersion(ctx, *policy); !version.ok()) return version;
+    return DeletedRoute(state, ctx, *policy, {seg[1], location, "", seg[7]});
+  }
+  return std::nullopt;
+}
+
+}  // namespace reprieve::http::internal

@@ -1,0 +1,243 @@
+#include "reprieve/http/server/http_server.h"
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <atomic>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "reprieve/base/log.h"
+#include "reprieve/base/strings.h"
+
+namespace reprieve::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
+using asio::awaitable;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+
+HttpRequest ToRequest(const bhttp::request<bhttp::string_body>& in, bool secure) {
+  HttpRequest out;
+  out.method = std::string(in.method_string());
+  out.target = std::string(in.target());
+  out.headers.reserve(16);
+  for (const auto& field : in) {
+    out.headers.emplace_back(AsciiLower(field.name_string()), std::string(field.value()));
+  }
+  out.body = in.body();
+  out.secure = secure;
+  return out;
+}
+
+bhttp::response<bhttp::string_body> ToBeast(HttpResponse in, unsigned version, bool keep_alive,
+                                            bool head) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(in.status), version};
+  out.set(bhttp::field::server, "reprieved");
+  for (auto& [name, value] : in.headers) out.set(name, value);
+  const size_t length = in.body.size();
+  if (!head) out.body() = std::move(in.body);
+  out.keep_alive(keep_alive);
+  if (in.status != 204 && in.status >= 200) out.content_length(head ? length : out.body().size());
+  return out;
+}
+
+class BeastServer final : public HttpServer {
+ public:
+  explicit BeastServer(HttpServerOptions options)
+      : options_(std::move(options)),
+        io_(options_.io_threads),
+        tls_(ssl::context::tls_server),
+        acceptor_(io_),
+        workers_(static_cast<size_t>(options_.worker_threads)) {}
+
+  ~BeastServer() override { Stop(); }
+
+  Status Listen() {
+    try {
+      if (options_.tls) {
+        tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                         ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+        tls_.use_certificate_chain_file(options_.cert_file);
+        tls_.use_private_key_file(options_.key_file, ssl::context::pem);
+      }
+      const tcp::endpoint endpoint(asio::ip::make_address(options_.host), options_.port);
+      acceptor_.open(endpoint.protocol());
+      acceptor_.set_option(asio::socket_base::reuse_address(true));
+      acceptor_.bind(endpoint);
+      acceptor_.listen(asio::socket_base::max_listen_connections);
+      port_ = acceptor_.local_endpoint().port();
+    } catch (const std::exception& e) {
+      return UnavailableError("cannot serve on " + options_.host + ":" +
+                              std::to_string(options_.port) + ": " + e.what());
+    }
+    asio::co_spawn(io_, Accept(), asio::detached);
+    for (int i = 0; i < options_.io_threads; ++i) {
+      threads_.emplace_back([this] { io_.run(); });
+    }
+    return OkStatus();
+  }
+
+  uint16_t port() const override { return port_; }
+
+  void Stop() override {
+    if (stopped_.exchange(true)) return;
+    io_.stop();
+    for (auto& thread : threads_) {
+      if (thread.joinable()) thread.join();
+    }
+    workers_.join();
+  }
+
+ private:
+  awaitable<void> Accept() {
+    while (true) {
+      boost::system::error_code ec;
+      tcp::socket socket = co_await acceptor_.async_accept(
+          asio::make_strand(io_), asio::redirect_error(use_awaitable, ec));
+      if (ec) {
+        if (ec == asio::error::operation_aborted) co_return;
+        continue;  // e.g. EMFILE: keep serving the connections we have
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      auto executor = socket.get_executor();
+      if (options_.tls) {
+        asio::co_spawn(executor, ServeTls(beast::tcp_stream(std::move(socket))), asio::detached);
+      } else {
+        asio::co_spawn(executor, Serve(beast::tcp_stream(std::move(socket)), false),
+                       asio::detached);
+      }
+    }
+  }
+
+  awaitable<void> ServeTls(beast::tcp_stream tcp_stream) {
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), tls_);
+    boost::system::error_code ec;
+    beast::get_lowest_layer(stream).expires_after(options_.read_timeout);
+    co_await stream.async_handshake(ssl::stream_base::server,
+                                    asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return;
+    co_await Serve(std::move(stream), true);
+  }
+
+  template <typename Stream>
+  awaitable<void> Serve(Stream stream, bool secure) {
+    try {
+      co_await ServeRequests(stream, secure);
+    } catch (const std::exception& e) {
+      LogWarning(std::string("connection closed after an error: ") + e.what());
+    }
+    boost::system::error_code ec;
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    } else {
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+      co_await stream.async_shutdown(asio::redirect_error(use_awaitable, ec));
+    }
+  }
+
+  template <typename Stream>
+  awaitable<void> ServeRequests(Stream& stream, bool secure) {
+    beast::flat_buffer buffer;
+    while (true) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.body_limit(options_.max_body_bytes);
+      parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
+      boost::system::error_code ec;
+      // An idle keep-alive connection may wait longer for its next request than a request
+      // may take to arrive once started.
+      beast::get_lowest_layer(stream).expires_after(buffer.size() == 0 ? options_.idle_timeout
+                                                                       : options_.read_timeout);
+      co_await bhttp::async_read_header(stream, buffer, parser,
+                                        asio::redirect_error(use_awaitable, ec));
+      if (!ec) {
+        beast::get_lowest_layer(stream).expires_after(options_.read_timeout);
+        co_await bhttp::async_read(stream, buffer, parser,
+                                   asio::redirect_error(use_awaitable, ec));
+      }
+      if (ec) {
+        if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+            ec == asio::error::eof || ec == asio::error::connection_reset ||
+            ec == asio::ssl::error::stream_truncated) {
+          co_return;
+        }
+        co_await Reject(stream, ec);
+        co_return;
+      }
+      bhttp::request<bhttp::string_body> request = parser.release();
+      const bool keep_alive = request.keep_alive();
+      const bool head = request.method() == bhttp::verb::head;
+      const unsigned version = request.version();
+      HttpRequest ours = ToRequest(request, secure);
+      HttpResponse response;
+      if (options_.runs_inline && options_.runs_inline(ours)) {
+        response = options_.handler(ours);
+      } else {
+        response = co_await asio::co_spawn(
+            workers_,
+            [this, &ours]() -> awaitable<HttpResponse> { co_return options_.handler(ours); },
+            use_awaitable);
+      }
+      auto out = ToBeast(std::move(response), version, keep_alive, head);
+      beast::get_lowest_layer(stream).expires_after(options_.read_timeout);
+      bhttp::response_serializer<bhttp::string_body> serializer(out);
+      if (head) serializer.split(true);
+      if (head) {
+        co_await bhttp::async_write_header(stream, serializer,
+                                           asio::redirect_error(use_awaitable, ec));
+      } else {
+        co_await bhttp::async_write(stream, serializer, asio::redirect_error(use_awaitable, ec));
+      }
+      if (ec || !keep_alive) co_return;
+    }
+  }
+
+  template <typename Stream>
+  awaitable<void> Reject(Stream& stream, const boost::system::error_code& ec) {
+    Status status;
+    if (ec == bhttp::error::body_limit) {
+      status = InvalidArgumentError("The request body exceeds the limit of " +
+                                    std::to_string(options_.max_body_bytes) + " bytes.")
+                   .WithArmCode("RequestEntityTooLarge");
+    } else if (ec == bhttp::error::header_limit) {
+      status = InvalidArgumentError("The request headers exceed the limit of " +
+                                    std::to_string(options_.max_header_bytes) + " bytes.")
+                   .WithArmCode("RequestHeaderFieldsTooLarge");
+    } else {
+      status = InvalidArgumentError("The request is not valid HTTP/1.1: " + ec.message() + ".")
+                   .WithArmCode("InvalidRequest");
+    }
+    auto out = ToBeast(options_.reject(status), 11, /*keep_alive=*/false, /*head=*/false);
+    boost::system::error_code write_ec;
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+    co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, write_ec));
+  }
+
+  HttpServerOptions options_;
+  asio::io_context io_;
+  ssl::context tls_;
+  tcp::acceptor acceptor_;
+  asio::thread_pool workers_;
+  std::vector<std::thread> threads_;
+  uint16_t port_ = 0;
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options) {
+  auto server = std::make_unique<BeastServer>(std::move(options));
+  if (Status listening = server->Listen(); !listening.ok()) return listening;
+  return std::unique_ptr<HttpServer>(std::move(server));
+}
+
+}  // namespace reprieve::http

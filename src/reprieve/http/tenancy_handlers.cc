@@ -1,0 +1,441 @@
+// Handlers for the subscription-level ARM surface (subscriptions, tenants, providers,
+// resource groups and their operation results, the cloud metadata document) and for
+// Reprieve's admin API (/reprieve/admin/...: clock, tenants, subscriptions).
+#include <boost/json.hpp>
+
+#include <regex>
+
+#include "reprieve/base/status_macros.h"
+#include "reprieve/base/strings.h"
+#include "reprieve/core/policy/policy_catalog.h"
+#include "reprieve/http/internal/base64.h"
+#include "reprieve/http/internal/context.h"
+#include "reprieve/http/internal/wire.h"
+
+namespace reprieve::http::internal {
+namespace json = boost::json;
+using core::TypePolicy;
+
+namespace {
+
+// Regions listed for every resource type; Reprieve accepts any location string.
+constexpr const char* kLocations[] = {"East US",     "East US 2",      "West US",
+                                      "West US 2",   "Central US",     "South Central US",
+                                      "North Europe", "West Europe",   "UK South",
+                                      "Southeast Asia", "Japan East",  "Australia East"};
+
+const TypePolicy& ResourcesPolicy(const ApiState& state) {
+  return *state.service.catalog().Find(core::kResourceGroupType);
+}
+
+bool IsGuid(const std::string& text) {
+  static const std::regex kGuid("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  return std::regex_match(text, kGuid);
+}
+
+json::object ResourceTypeObject(std::string name, const TypePolicy& policy) {
+  json::array locations;
+  for (const char* location : kLocations) locations.emplace_back(location);
+  json::array versions;
+  for (const std::string& version : policy.api_versions) versions.emplace_back(version);
+  return json::object{{"resourceType", std::move(name)},
+                      {"locations", std::move(locations)},
+                      {"apiVersions", std::move(versions)},
+                      {"capabilities", "None"}};
+}
+
+json::object ProviderObject(const ApiState& state, const std::string& subscription,
+                            const std::string& ns) {
+  json::array types;
+  std::string canonical_ns = ns;
+  for (const TypePolicy* policy : state.service.catalog().InNamespace(ns)) {
+    canonical_ns = policy->Namespace();
+    types.push_back(ResourceTypeObject(policy->ResourceType(), *policy));
+    if (policy->deleted_scope == core::DeletedRouteScope::kLocationResourceGroup) {
+      types.push_back(ResourceTypeObject(policy->deleted_collection, *policy));
+      types.push_back(
+          ResourceTypeObject("locations/resourceGroups/" + policy->deleted_collection, *policy));
+    } else if (policy->deleted_scope == core::DeletedRouteScope::kLocation) {
+      types.push_back(ResourceTypeObject(policy->deleted_collection, *policy));
+      types.push_back(ResourceTypeObject("locations/" + policy->deleted_collection, *policy));
+    }
+    if (policy->type != core::kResourceGroupType) {
+      types.push_back(ResourceTypeObject("locations/operationStatuses", *policy));
+      types.push_back(ResourceTypeObject("locations/operationResults", *policy));
+    }
+  }
+  if (EqualsIgnoreCase(canonical_ns, "Microsoft.Resources")) {
+    const TypePolicy& resources = ResourcesPolicy(state);
+    types.push_back(ResourceTypeObject("subscriptions", resources));
+    types.push_back(ResourceTypeObject("tenants", resources));
+    types.push_back(ResourceTypeObject("operationresults", resources));
+  }
+  return json::object{{"id", "/subscriptions/" + subscription + "/providers/" + canonical_ns},
+                      {"namespace", canonical_ns},
+                      {"registrationState", "Registered"},
+                      {"registrationPolicy", "RegistrationRequired"},
+                      {"resourceTypes", std::move(types)}};
+}
+
+HandlerResult Providers(ApiState& state, const RequestContext& ctx) {
+  const auto& seg = ctx.segments;
+  REPRIEVE_RETURN_IF_ERROR(RequireApiVersion(ctx, ResourcesPolicy(state)));
+  REPRIEVE_RETURN_IF_ERROR(state.service.GetSubscription(seg[1]).status());
+  if (seg.size() == 3) {
+    if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
+    json::array providers;
+    for (const std::string& ns : state.service.catalog().Namespaces()) {
+      providers.push_back(ProviderObject(state, seg[1], ns));
+    }
+    return JsonResponse(200, json::object{{"value", std::move(providers)}});
+  }
+  if (state.service.catalog().InNamespace(seg[3]).empty()) {
+    return NotFoundError("The resource provider '" + seg[3] + "' is not served by Reprieve.")
+        .WithArmCode("InvalidResourceNamespace");
+  }
+  const bool register_call = seg.size() == 5;
+  if (register_call ? ctx.request.method != "POST" : ctx.request.method != "GET") {
+    return MethodNotAllowed(ctx, register_call ? "POST" : "GET");
+  }
+  return JsonResponse(200, ProviderObject(state, seg[1], seg[3]));
+}
+
+HandlerResult Subscriptions(ApiState& state, const RequestContext& ctx) {
+  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
+  REPRIEVE_RETURN_IF_ERROR(RequireApiVersion(ctx, ResourcesPolicy(state)));
+  if (ctx.segments.size() == 2) {
+    REPRIEVE_ASSIGN_OR_RETURN(const core::ResourceRecord record,
+                              state.service.GetSubscription(ctx.segments[1]));
+    return JsonResponse(200, SubscriptionObject(record));
+  }
+  REPRIEVE_ASSIGN_OR_RETURN(const int limit, PageSize(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(const std::string after, PageCursor(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(const core::Page page, state.service.ListSubscriptions(after, limit));
+  json::array items;
+  for (const core::ResourceRecord& record : page.items) items.push_back(SubscriptionObject(record));
+  return ListResponse(ctx, std::move(items), page);
+}
+
+json::object TenantObject(const core::ResourceRecord& record) {
+  std::error_code ec;
+  json::value stored = json::parse(record.body, ec);
+  json::object out = (!ec && stored.is_object()) ? stored.as_object() : json::object();
+  out["id"] = "/tenants/" + record.name;
+  out["tenantId"] = record.name;
+  out["tenantCategory"] = "Home";
+  return out;
+}
+
+HandlerResult Tenants(ApiState& state, const RequestContext& ctx) {
+  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
+  REPRIEVE_RETURN_IF_ERROR(RequireApiVersion(ctx, ResourcesPolicy(state)));
+  REPRIEVE_ASSIGN_OR_RETURN(const int limit, PageSize(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(const std::string after, PageCursor(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(const core::Page page, state.service.ListTenants(after, limit));
+  json::array items;
+  for (const core::ResourceRecord& record : page.items) items.push_back(TenantObject(record));
+  return ListResponse(ctx, std::move(items), page);
+}
+
+// ---------------------------------------------------------------- resource groups
+
+HttpResponse GroupResponse(int status, const core::ResourceRecord& record) {
+  return JsonResponse(status, GroupObject(record));
+}
+
+Result<std::string> GroupBody(const json::object& body) {
+  REPRIEVE_RETURN_IF_ERROR(ValidateTags(body));
+  json::object stored;
+  if (const json::value* tags = Find(body, "tags"); tags && tags->is_object()) {
+    stored["tags"] = *tags;
+  }
+  if (const json::value* managed_by = Find(body, "managedBy"); managed_by && !managed_by->is_null()) {
+    if (!managed_by->is_string()) {
+      return InvalidArgumentError("The property 'managedBy' must be a string.")
+          .WithArmCode("InvalidRequestContent")
+          .WithTarget("managedBy");
+    }
+    stored["managedBy"] = *managed_by;
+  }
+  return json::serialize(stored);
+}
+
+HandlerResult ResourceGroup(ApiState& state, const RequestContext& ctx) {
+  const std::string& subscription = ctx.segments[1];
+  const std::string& name = ctx.segments[3];
+  const std::string& method = ctx.request.method;
+  if (method == "PUT") {
+    REPRIEVE_ASSIGN_OR_RETURN(const json::object body, ParseObject(ctx.request.body));
+    REPRIEVE_ASSIGN_OR_RETURN(const std::string location, RequireLocation(body));
+    REPRIEVE_ASSIGN_OR_RETURN(const std::string stored, GroupBody(body));
+    REPRIEVE_ASSIGN_OR_RETURN(
+        const core::PutOutcome outcome,
+        state.service.PutResourceGroup(subscription, name, location, stored, ctx.caller));
+    return GroupResponse(outcome.kind == core::PutOutcome::Kind::kCreated ? 201 : 200,
+                         outcome.record);
+  }
+  if (method == "GET" || method == "HEAD") {
+    auto record = state.service.GetResourceGroup(subscription, name);
+    if (method == "HEAD") {
+      if (record.has_value()) return EmptyResponse(204);
+      return record.status();
+    }
+    if (!record.has_value()) return record.status();
+    return GroupResponse(200, *record);
+  }
+  if (method == "PATCH") {
+    REPRIEVE_ASSIGN_OR_RETURN(const json::object patch, ParseObject(ctx.request.body));
+    REPRIEVE_ASSIGN_OR_RETURN(const std::string patch_body, GroupBody(patch));
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      REPRIEVE_ASSIGN_OR_RETURN(const core::ResourceRecord current,
+                                state.service.GetResourceGroup(subscription, name));
+      json::object merged = json::parse(current.body).as_object();
+      for (const auto& member : json::parse(patch_body).as_object()) {
+        merged[member.key()] = member.value();
+      }
+      auto updated = state.service.UpdateResourceGroup(current, json::serialize(merged),
+                                                       ctx.caller);
+      if (updated.has_value()) return GroupResponse(200, *updated);
+      if (updated.status().code() != StatusCode::kAborted) return updated.status();
+    }
+    return AbortedError("The resource group '" + name +
+                        "' is being changed by concurrent requests; retry the request.")
+        .WithArmCode("Conflict");
+  }
+  if (method == "DELETE") {
+    core::OperationRecord op = SucceededOperation(
+        ctx, state.random, "/subscriptions/" + subscription + "/operationresults/");
+    REPRIEVE_RETURN_IF_ERROR(
+        state.service.DeleteResourceGroup(subscription, name, ctx.caller, op).status());
+    HttpResponse response = EmptyResponse(202);
+    response.SetHeader("Location",
+                       AbsoluteUrl(ctx, "/subscriptions/" + subscription + "/operationresults/" +
+                                            op.id));
+    response.SetHeader("Retry-After", "1");
+    return response;
+  }
+  return MethodNotAllowed(ctx, "GET, HEAD, PUT, PATCH, DELETE");
+}
+
+HandlerResult ResourceGroups(ApiState& state, const RequestContext& ctx) {
+  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
+  REPRIEVE_ASSIGN_OR_RETURN(const int limit, PageSize(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(const std::string after, PageCursor(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(const core::Page page,
+                            state.service.ListResourceGroups(ctx.segments[1], after, limit));
+  json::array items;
+  for (const core::ResourceRecord& record : page.items) items.push_back(GroupObject(record));
+  return ListResponse(ctx, std::move(items), page);
+}
+
+HandlerResult GroupOperation(ApiState& state, const RequestContext& ctx) {
+  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
+  REPRIEVE_RETURN_IF_ERROR(RequireAnyApiVersion(ctx));
+  const std::string& id = ctx.segments[3];
+  auto op = state.service.GetOperation(id);
+  if (!op.has_value() || op->subscription != Lower(ctx.segments[1])) {
+    if (!op.has_value() && op.status().code() != StatusCode::kNotFound) return op.status();
+    return NotFoundError("The operation '" + id + "' was not found.")
+        .WithArmCode("OperationNotFound");
+  }
+  return JsonResponse(200, json::parse(op->body));
+}
+
+HandlerResult CloudMetadata(const RequestContext& ctx) {
+  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
+  const std::string& base = ctx.base_url;
+  return JsonResponse(
+      200, json::object{{"galleryEndpoint", base + "/"},
+                        {"graphEndpoint", base + "/"},
+                        {"portalEndpoint", base + "/"},
+                        {"authentication",
+                         json::object{{"loginEndpoint", base},
+                                      {"audiences", json::array{base + "/"}}}}});
+}
+
+// ---------------------------------------------------------------- admin
+
+HandlerResult Clock(ApiState& state, const RequestContext& ctx) {
+  const auto clock_document = [&](int64_t purged) {
+    json::object body{{"now", FormatRfc3339(state.clock.Now())},
+                      {"mode", state.manual_clock != nullptr ? "manual" : "system"}};
+    if (purged >= 0) body["purged"] = purged;
+    return JsonResponse(200, body);
+  };
+  if (ctx.request.method == "GET") return clock_document(-1);
+  if (ctx.request.method != "POST") return MethodNotAllowed(ctx, "GET, POST");
+  if (state.manual_clock == nullptr) {
+    return FailedPreconditionError(
+               "The clock can only be moved when reprieved runs with --clock manual.")
+        .WithArmCode("ClockNotManual");
+  }
+  REPRIEVE_ASSIGN_OR_RETURN(const json::object body, ParseObject(ctx.request.body));
+  const json::value* advance = Find(body, "advance");
+  const json::value* set = Find(body, "set");
+  if ((advance == nullptr) == (set == nullptr)) {
+    return InvalidArgumentError(
+               "Send exactly one of 'advance' (an ISO-8601 duration such as \"PT49H\") or "
+               "'set' (an RFC 3339 instant).")
+        .WithArmCode("InvalidRequestContent");
+  }
+  if (advance != nullptr) {
+    const auto by = advance->is_string() ? ParseIsoDuration(advance->as_string()) : std::nullopt;
+    if (!by) {
+      return InvalidArgumentError(
+                 "'advance' must be a positive ISO-8601 duration of weeks, days, hours, minutes "
+                 "and seconds, such as \"PT49H\" or \"P2DT1H\" (years and months are ambiguous "
+                 "and not accepted).")
+          .WithArmCode("InvalidDuration")
+          .WithTarget("advance");
+    }
+    state.manual_clock->Advance(*by);
+  } else {
+    const auto to = set->is_string() ? ParseRfc3339(set->as_string()) : std::nullopt;
+    if (!to) {
+      return InvalidArgumentError("'set' must be an RFC 3339 instant such as "
+                                  "\"2026-01-01T00:00:00Z\".")
+          .WithArmCode("InvalidTimestamp")
+          .WithTarget("set");
+    }
+    state.manual_clock->Set(*to);
+  }
+  return clock_document(state.sweep_now ? state.sweep_now() : 0);
+}
+
+HandlerResult AdminTenant(ApiState& state, const RequestContext& ctx) {
+  if (ctx.segments.size() == 3) {
+    if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
+    REPRIEVE_ASSIGN_OR_RETURN(const core::Page page, state.service.ListTenants("", 1000));
+    json::array items;
+    for (const core::ResourceRecord& record : page.items) items.push_back(TenantObject(record));
+    return JsonResponse(200, json::object{{"value", std::move(items)}});
+  }
+  if (ctx.request.method != "PUT") return MethodNotAllowed(ctx, "PUT");
+  const std::string& id = ctx.segments[3];
+  if (!IsGuid(id)) {
+    return InvalidArgumentError("The tenant id '" + id + "' must be a GUID.")
+        .WithArmCode("InvalidTenantId");
+  }
+  REPRIEVE_ASSIGN_OR_RETURN(const json::object body, ParseObject(ctx.request.body));
+  const json::value* name = Find(body, "displayName");
+  if (name != nullptr && !name->is_string()) {
+    return InvalidArgumentError("'displayName' must be a string.")
+        .WithArmCode("InvalidRequestContent")
+        .WithTarget("displayName");
+  }
+  const json::object stored{{"displayName", name ? std::string(name->as_string()) : id}};
+  REPRIEVE_ASSIGN_OR_RETURN(const core::PutOutcome outcome,
+                            state.service.PutTenant(Lower(id), json::serialize(stored)));
+  return JsonResponse(outcome.kind == core::PutOutcome::Kind::kCreated ? 201 : 200,
+                      TenantObject(outcome.record));
+}
+
+HandlerResult AdminSubscription(ApiState& state, const RequestContext& ctx) {
+  if (ctx.segments.size() == 3) {
+    if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
+    REPRIEVE_ASSIGN_OR_RETURN(const core::Page page, state.service.ListSubscriptions("", 1000));
+    json::array items;
+    for (const auto& record : page.items) items.push_back(SubscriptionObject(record));
+    return JsonResponse(200, json::object{{"value", std::move(items)}});
+  }
+  if (ctx.request.method != "PUT") return MethodNotAllowed(ctx, "PUT");
+  const std::string& id = ctx.segments[3];
+  if (!IsGuid(id)) {
+    return InvalidArgumentError("The subscription id '" + id + "' must be a GUID.")
+        .WithArmCode("InvalidSubscriptionId");
+  }
+  REPRIEVE_ASSIGN_OR_RETURN(const json::object body, ParseObject(ctx.request.body));
+  const json::value* tenant = Find(body, "tenantId");
+  if (tenant == nullptr || !tenant->is_string()) {
+    return InvalidArgumentError("'tenantId' is required and must be a string.")
+        .WithArmCode("InvalidRequestContent")
+        .WithTarget("tenantId");
+  }
+  const json::value* name = Find(body, "displayName");
+  if (name != nullptr && !name->is_string()) {
+    return InvalidArgumentError("'displayName' must be a string.")
+        .WithArmCode("InvalidRequestContent")
+        .WithTarget("displayName");
+  }
+  const std::string tenant_id = Lower(tenant->as_string());
+  const json::object stored{{"tenantId", tenant_id},
+                            {"displayName", name ? std::string(name->as_string()) : id},
+                            {"state", "Enabled"}};
+  REPRIEVE_ASSIGN_OR_RETURN(
+      const core::PutOutcome outcome,
+      state.service.PutSubscription(Lower(id), tenant_id, json::serialize(stored)));
+  return JsonResponse(outcome.kind == core::PutOutcome::Kind::kCreated ? 201 : 200,
+                      SubscriptionObject(outcome.record));
+}
+
+}  // namespace
+
+HandlerResult ManagedIdentityToken(ApiState& state, const RequestContext& ctx) {
+  if (ctx.request.method != "GET" && ctx.request.method != "POST") {
+    return MethodNotAllowed(ctx, "GET, POST");
+  }
+  std::string resource = ctx.Query("resource").value_or("");
+  for (std::string_view pair : Split(ctx.request.body, '&')) {
+    if (pair.substr(0, 9) == "resource=") resource = std::string(pair.substr(9));
+  }
+  if (resource.empty()) resource = ctx.base_url + "/";
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(ctx.now.time_since_epoch()).count();
+  const int64_t expires = now + 3600;
+  const json::object header{{"typ", "JWT"}, {"alg", "RS256"}, {"kid", "reprieve"}};
+  const std::string object_id = state.random.NewUuid();
+  const json::object claims{{"aud", resource},
+                            {"iss", ctx.base_url + "/" + state.default_tenant + "/"},
+                            {"iat", now},
+                            {"nbf", now},
+                            {"exp", expires},
+                            {"tid", state.default_tenant},
+                            {"oid", object_id},
+                            {"sub", object_id},
+                            {"appid", object_id},
+                            {"idtyp", "app"}};
+  const std::string token = Base64UrlEncode(json::serialize(header)) + "." +
+                            Base64UrlEncode(json::serialize(claims)) + "." +
+                            Base64UrlEncode("reprieve-unsigned");
+  return JsonResponse(200, json::object{{"access_token", token},
+                                        {"refresh_token", ""},
+                                        {"expires_in", "3600"},
+                                        {"expires_on", std::to_string(expires)},
+                                        {"not_before", std::to_string(now)},
+                                        {"resource", resource},
+                                        {"token_type", "Bearer"},
+                                        {"client_id", object_id}});
+}
+
+std::optional<HandlerResult> RouteTenancy(ApiState& state, RequestContext& ctx) {
+  const auto& seg = ctx.segments;
+  const size_t n = seg.size();
+  if (n == 2 && ctx.SegmentIs(0, "metadata") && ctx.SegmentIs(1, "endpoints")) {
+    return CloudMetadata(ctx);
+  }
+  if (n == 1 && ctx.SegmentIs(0, "tenants")) return Tenants(state, ctx);
+  if (n == 0 || !ctx.SegmentIs(0, "subscriptions")) return std::nullopt;
+  if (n <= 2) return Subscriptions(state, ctx);
+  if (ctx.SegmentIs(2, "providers") && (n == 3 || n == 4 || (n == 5 && ctx.SegmentIs(4, "register")))) {
+    return Providers(state, ctx);
+  }
+  if (n == 4 && ctx.SegmentIs(2, "operationresults")) return GroupOperation(state, ctx);
+  if (ctx.SegmentIs(2, "resourceGroups") && (n == 3 || n == 4)) {
+    if (Status version = RequireApiVersion(ctx, ResourcesPolicy(state)); !version.ok()) {
+      return version;
+    }
+    return n == 3 ? ResourceGroups(state, ctx) : ResourceGroup(state, ctx);
+  }
+  return std::nullopt;
+}
+
+std::optional<HandlerResult> RouteAdmin(ApiState& state, RequestContext& ctx) {
+  const size_t n = ctx.segments.size();
+  if (n < 3 || !ctx.SegmentIs(0, "reprieve") || !ctx.SegmentIs(1, "admin")) return std::nullopt;
+  if (n == 3 && ctx.SegmentIs(2, "clock")) return Clock(state, ctx);
+  if ((n == 3 || n == 4) && ctx.SegmentIs(2, "tenants")) return AdminTenant(state, ctx);
+  if ((n == 3 || n == 4) && ctx.SegmentIs(2, "subscriptions")) return AdminSubscription(state, ctx);
+  return std::nullopt;
+}
+
+}  // namespace reprieve::http::internal
