@@ -186,11 +186,12 @@ HandlerResult ResourceGroup(ApiState& state, const RequestContext& ctx) {
   if (method == "PATCH") {
     REPRIEVE_ASSIGN_OR_RETURN(const json::object patch, ParseObject(ctx.request.body));
     REPRIEVE_ASSIGN_OR_RETURN(const std::string patch_body, GroupBody(patch));
+    const json::value patch_value = json::parse(patch_body);
     for (int attempt = 0; attempt < 8; ++attempt) {
       REPRIEVE_ASSIGN_OR_RETURN(const core::ResourceRecord current,
                                 state.service.GetResourceGroup(subscription, name));
       json::object merged = json::parse(current.body).as_object();
-      for (const auto& member : json::parse(patch_body).as_object()) {
+      for (const auto& member : patch_value.as_object()) {
         merged[member.key()] = member.value();
       }
       auto updated = state.service.UpdateResourceGroup(current, json::serialize(merged),

@@ -1,0 +1,31 @@
+# The two commands: `make run` (serve on https://127.0.0.1:8443, state in ./data) and
+# `make test` (build and run every test). Both install what is missing first.
+PRESET ?= ci
+JOBS ?= $(shell nproc)
+ARGS ?=
+
+.PHONY: run test deps build-release build-test sanitize clean
+
+deps:
+	@tools/install-deps.sh
+
+build-release: deps
+	@cmake --preset release >/dev/null
+	@cmake --build build/release -j $(JOBS) --target reprieved
+
+run: build-release
+	build/release/src/reprieved --listen 127.0.0.1:8443 --data-dir ./data $(ARGS)
+
+build-test: deps
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build build/$(PRESET) -j $(JOBS)
+
+test: build-test
+	cd build/$(PRESET) && ctest --output-on-failure -j $(JOBS) --timeout 300
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (or PRESET=tsan).
+sanitize:
+	@$(MAKE) test PRESET=$(if $(filter tsan,$(SAN)),tsan,asan-ubsan)
+
+clean:
+	rm -rf build

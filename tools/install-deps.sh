@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Reprieve builds and tests with, if any are missing, and the
+# end-to-end tests' npm packages from their lock file if they are missing or stale.
+# Idempotent and quiet when everything is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(cmake ninja-build g++ pkg-config ccache
+          libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+          libssl-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev)
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+e2e=tests/e2e/js
+stamp=$e2e/node_modules/.package-lock.json
+if [ ! -f "$stamp" ] || ! cmp -s <(sed -n '/"packages"/,$p' "$e2e/package-lock.json" | grep -c '"version"') \
+                               <(sed -n '/"packages"/,$p' "$stamp" | grep -c '"version"') \
+   || [ "$e2e/package-lock.json" -nt "$stamp" ]; then
+  echo "install-deps: npm ci in $e2e"
+  (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error)
+fi
