@@ -44,9 +44,9 @@ void PrintBanner(const Config& config, const std::string& url, const std::string
       "  tenant %s, subscription %s; any bearer token is accepted\n"
       "  trust:   %s\n"
       "  az:      export REQUESTS_CA_BUNDLE=%s AZURE_CORE_COLLECT_TELEMETRY=false\n"
-      "           az cloud register -n Reprieve --endpoint-resource-manager %s/ && az cloud set -n "
+      "           az cloud register -n Reprieve --endpoint-resource-manager %s && az cloud set -n "
       "Reprieve\n"
-      "           MSI_ENDPOINT=%s/reprieve/msi/token az login --identity\n"
+      "           export MSI_ENDPOINT=%s/reprieve/msi/token; az login --identity\n"
       "  Python:  REQUESTS_CA_BUNDLE=%s; Client(cred, sub, base_url=\"%s\", "
       "credential_scopes=[\"%s/.default\"])\n"
       "  JS:      NODE_EXTRA_CA_CERTS=%s; new Client(cred, sub, { endpoint: \"%s\" })\n",

@@ -81,14 +81,10 @@ Status ParseTarget(RequestContext& ctx) {
         .WithArmCode("InvalidRequestUri");
   }
   const boost::urls::url_view url = *parsed;
-  for (auto segment : url.segments()) ctx.segments.push_back(std::string(segment));
-  while (!ctx.segments.empty() && ctx.segments.back().empty()) ctx.segments.pop_back();
-  for (const std::string& segment : ctx.segments) {
-    if (segment.empty()) {
-      return InvalidArgumentError("The request path '" + std::string(url.path()) +
-                                  "' has an empty segment.")
-          .WithArmCode("InvalidRequestUri");
-    }
+  // Empty segments are dropped, as ARM does: az's generic `az resource` commands send
+  // ".../{namespace}//{type}/..." when a resource has no parent path.
+  for (auto segment : url.segments()) {
+    if (!segment.empty()) ctx.segments.push_back(std::string(segment));
   }
   ctx.path = std::string(url.path());
   for (auto param : url.params()) {

@@ -60,6 +60,8 @@ json::object ProviderObject(const ApiState& state, const std::string& subscripti
       types.push_back(ResourceTypeObject("locations/" + policy->deleted_collection, *policy));
     }
     if (policy->type != core::kResourceGroupType) {
+      // az resolves ids under .../locations/... through the "locations" type's versions.
+      types.push_back(ResourceTypeObject("locations", *policy));
       types.push_back(ResourceTypeObject("locations/operationStatuses", *policy));
       types.push_back(ResourceTypeObject("locations/operationResults", *policy));
     }

@@ -30,12 +30,13 @@ export function clientOptions(server) {
  * Starts reprieved on 127.0.0.1 with an ephemeral port and a fresh data dir.
  * Resolves { url, ca, dataDir, stop, output }.
  */
-export async function startServer({ clock = "manual" } = {}) {
+export async function startServer({ clock = "manual", dataDir: givenDir } = {}) {
   const bin = process.env.REPRIEVED_BIN;
   if (!bin) {
     throw new Error("REPRIEVED_BIN is not set; point it at the reprieved binary");
   }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "reprieve-e2e-"));
+  // A caller-given data dir is reused (restart after a crash) and left in place on stop.
+  const dataDir = givenDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "reprieve-e2e-"));
   const args = ["--listen", "127.0.0.1:0", "--data-dir", dataDir, "--clock", clock];
   const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
 
@@ -60,7 +61,9 @@ export async function startServer({ clock = "manual" } = {}) {
   let hasExited = false;
   exited.then(() => { hasExited = true; });
 
-  const removeDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
+  const removeDir = () => {
+    if (!givenDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
 
   let url;
   try {
@@ -128,11 +131,18 @@ export async function startServer({ clock = "manual" } = {}) {
     return stopped;
   };
 
+  /** kill -9: the process gets no chance to flush or clean up; the data dir stays. */
+  const crash = async () => {
+    if (!hasExited) child.kill("SIGKILL");
+    await exited;
+  };
+
   return {
     url,
     ca,
     dataDir,
     stop,
+    crash,
     /** Everything the server printed so far (for diagnostics). */
     output: () => ({ stdout, stderr }),
   };

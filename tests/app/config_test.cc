@@ -1,0 +1,70 @@
+#include "reprieve/app/config.h"
+
+#include <gtest/gtest.h>
+
+#include "testutil/testutil.h"
+
+namespace reprieve::app {
+namespace {
+
+using testutil::StatusIs;
+
+TEST(ConfigTest, DefaultsServeLocalhostWithSqliteInData) {
+  ASSERT_OK_AND_ASSIGN(Config config, ParseFlags({}));
+  EXPECT_EQ(config.listen_host, "127.0.0.1");
+  EXPECT_EQ(config.listen_port, 8443);
+  EXPECT_EQ(config.data_dir, "./data");
+  EXPECT_EQ(config.store, "sqlite:./data/reprieve.db");
+  EXPECT_FALSE(config.manual_clock);
+}
+
+TEST(ConfigTest, ParsesEveryFlagInBothForms) {
+  ASSERT_OK_AND_ASSIGN(
+      Config config,
+      ParseFlags({"--listen", "0.0.0.0:0", "--data-dir=/tmp/x", "--clock", "manual",
+                  "--clock-start", "2026-01-01T00:00:00Z", "--tls-cert", "c.pem", "--tls-key=k.pem",
+                  "--plain-listen", "127.0.0.1:8080", "--sweep-interval-ms", "10",
+                  "--io-threads=4", "--verbose"}));
+  EXPECT_EQ(config.listen_host, "0.0.0.0");
+  EXPECT_EQ(config.listen_port, 0);
+  EXPECT_EQ(config.store, "sqlite:/tmp/x/reprieve.db");
+  EXPECT_TRUE(config.manual_clock);
+  EXPECT_EQ(config.clock_start, testutil::ParseUtc("2026-01-01T00:00:00Z"));
+  EXPECT_EQ(config.tls_cert, "c.pem");
+  EXPECT_EQ(config.tls_key, "k.pem");
+  EXPECT_EQ(config.plain_listen, "127.0.0.1:8080");
+  EXPECT_EQ(config.sweep_interval, std::chrono::milliseconds(10));
+  EXPECT_EQ(config.io_threads, 4);
+  EXPECT_TRUE(config.verbose);
+}
+
+TEST(ConfigTest, RefusesBadFlagsNamingThem) {
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"--listen", "8443"},
+           {"--listen", "host:99999"},
+           {"--listen"},
+           {"--clock", "sundial"},
+           {"--clock-start", "2026-01-01T00:00:00Z"},
+           {"--clock", "manual", "--clock-start", "tomorrow"},
+           {"--tls-cert", "only.pem"},
+           {"--plain-listen", "0.0.0.0:80"},
+           {"--sweep-interval-ms", "0"},
+           {"--io-threads", "x"},
+           {"--frobnicate"}}) {
+    const auto result = ParseFlags(bad);
+    EXPECT_THAT(result, StatusIs(StatusCode::kInvalidArgument)) << bad[0];
+    EXPECT_NE(result.status().message().find(bad[0].substr(0, bad[0].find('='))),
+              std::string::npos)
+        << result.status().message();
+  }
+}
+
+TEST(ConfigTest, UsageDocumentsTheFlags) {
+  for (const char* flag : {"--listen", "--data-dir", "--tls-cert", "--tls-key", "--clock",
+                           "--store", "--help"}) {
+    EXPECT_NE(Usage().find(flag), std::string::npos) << flag;
+  }
+}
+
+}  // namespace
+}  // namespace reprieve::app

@@ -1,0 +1,155 @@
+// The HTTP binding over a real loopback socket: keep-alive, HEAD, and requests refused
+// before they reach the handler (too large, malformed) answered with ARM errors.
+#include "reprieve/http/server/http_server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <string>
+
+#include "reprieve/http/arm_error.h"
+#include "testutil/testutil.h"
+
+namespace reprieve::http {
+namespace {
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    HttpServerOptions options;
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.tls = false;
+    options.io_threads = 1;
+    options.worker_threads = 2;
+    options.max_body_bytes = 1024;
+    options.max_header_bytes = 2048;
+    options.handler = [this](const HttpRequest& request) {
+      ++handled_;
+      HttpResponse response;
+      response.status = 200;
+      response.body = request.method + " " + request.target + " " + request.body;
+      response.SetHeader("Content-Type", "text/plain");
+      return response;
+    };
+    options.reject = [](const Status& status) {
+      HttpResponse response;
+      response.status = MapStatus(status).http_status;
+      response.body = ArmErrorBody(status, "test");
+      return response;
+    };
+    auto server = HttpServer::Start(options);
+    ASSERT_OK(server);
+    server_ = std::move(server).value();
+  }
+  void TearDown() override { server_->Stop(); }
+
+  int Connect() {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(server_->port());
+    inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+    timeval timeout{10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    return fd;
+  }
+
+  static void Send(int fd, const std::string& data) {
+    ASSERT_EQ(send(fd, data.data(), data.size(), MSG_NOSIGNAL), static_cast<ssize_t>(data.size()));
+  }
+
+  // Reads one response (headers + Content-Length body).
+  static std::string ReadResponse(int fd) {
+    std::string data;
+    char buffer[4096];
+    while (true) {
+      const size_t header_end = data.find("\r\n\r\n");
+      if (header_end != std::string::npos) {
+        size_t length = 0;
+        const size_t at = data.find("Content-Length: ");
+        if (at != std::string::npos && at < header_end) length = std::stoul(data.substr(at + 16));
+        if (data.size() >= header_end + 4 + length) return data.substr(0, header_end + 4 + length);
+      }
+      const ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
+      if (n <= 0) return data;
+      data.append(buffer, static_cast<size_t>(n));
+    }
+  }
+
+  std::unique_ptr<HttpServer> server_;
+  std::atomic<int> handled_{0};
+};
+
+TEST_F(HttpServerTest, ServesSeveralRequestsOnOneKeptAliveConnection) {
+  const int fd = Connect();
+  Send(fd, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(ReadResponse(fd).find("GET /a"), std::string::npos);
+  Send(fd, "PUT /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+  const std::string second = ReadResponse(fd);
+  EXPECT_NE(second.find("HTTP/1.1 200"), std::string::npos);
+  EXPECT_NE(second.find("PUT /b hello"), std::string::npos);
+  close(fd);
+  EXPECT_EQ(handled_, 2);
+}
+
+TEST_F(HttpServerTest, HeadAnswersWithoutABody) {
+  const int fd = Connect();
+  Send(fd, "HEAD /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string head = ReadResponse(fd);
+  EXPECT_NE(head.find("HTTP/1.1 200"), std::string::npos);
+  // The next response follows directly: no body bytes were sent for HEAD.
+  const std::string rest = head.substr(head.find("\r\n\r\n") + 4);
+  EXPECT_TRUE(rest.empty() || rest.rfind("HTTP/1.1", 0) == 0) << rest;
+  close(fd);
+}
+
+TEST_F(HttpServerTest, RefusesOversizeBodiesWith413AndAnArmError) {
+  const int fd = Connect();
+  Send(fd, "PUT /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(100, 'x'));
+  const std::string response = ReadResponse(fd);
+  EXPECT_NE(response.find("HTTP/1.1 413"), std::string::npos) << response;
+  EXPECT_NE(response.find("\"code\":\"RequestEntityTooLarge\""), std::string::npos);
+  close(fd);
+  EXPECT_EQ(handled_, 0);
+}
+
+TEST_F(HttpServerTest, RefusesOversizeHeadersWith431) {
+  const int fd = Connect();
+  Send(fd, "GET /a HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4000, 'y') + "\r\n\r\n");
+  const std::string response = ReadResponse(fd);
+  EXPECT_NE(response.find("HTTP/1.1 431"), std::string::npos) << response;
+  EXPECT_NE(response.find("RequestHeaderFieldsTooLarge"), std::string::npos);
+  close(fd);
+}
+
+TEST_F(HttpServerTest, RefusesMalformedRequestsWith400) {
+  const int fd = Connect();
+  Send(fd, "THIS IS NOT HTTP\r\n\r\n");
+  const std::string response = ReadResponse(fd);
+  EXPECT_NE(response.find("HTTP/1.1 400"), std::string::npos) << response;
+  EXPECT_NE(response.find("InvalidRequest"), std::string::npos);
+  close(fd);
+  // The server keeps serving others.
+  const int other = Connect();
+  Send(other, "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(ReadResponse(other).find("GET /ok"), std::string::npos);
+  close(other);
+}
+
+TEST_F(HttpServerTest, ClosesWhenTheClientAsksTo) {
+  const int fd = Connect();
+  Send(fd, "GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(ReadResponse(fd).find("GET /a"), std::string::npos);
+  char byte;
+  EXPECT_EQ(recv(fd, &byte, 1, 0), 0);  // orderly close
+  close(fd);
+}
+
+}  // namespace
+}  // namespace reprieve::http

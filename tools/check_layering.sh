@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Fails if a module includes what its layer may not (STYLE.md "Boundary rules"):
+# core and base use only the standard library and inner layers; third-party headers stay in
+# the adapter that wraps them.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+status=0
+forbid() {  # forbid <dir> <regex> <why>
+  local hits
+  hits=$(grep -rnE "$2" "$1" --include='*.h' --include='*.cc' || true)
+  if [ -n "$hits" ]; then
+    printf '%s\n%s\n\n' "layering: $3" "$hits"
+    status=1
+  fi
+}
+forbid src/reprieve/base '#include ["<](reprieve/(core|store|http|app)|boost|openssl|sqlite3)' \
+  "base depends on nothing but the standard library"
+forbid src/reprieve/core '#include ["<](reprieve/(store|http|app)|boost|openssl|sqlite3|thread>|filesystem>|fstream>)' \
+  "core has no I/O, threads or third-party headers"
+forbid src/reprieve/store '#include ["<](reprieve/(http|app)|boost|openssl)' \
+  "stores know core only"
+forbid src/reprieve/http '#include ["<](reprieve/(store|app)|sqlite3)' \
+  "the HTTP layer talks to core, not to stores"
+forbid src/reprieve/core '(system_clock::now|std::time\(|gettimeofday|clock_gettime)' \
+  "only base/clock.cc reads the wall clock"
+# Third-party headers only in .cc files (and http/internal, the JSON adapter's own headers).
+hits=$(grep -rlE '#include <(boost|openssl|sqlite3)' src --include='*.h' | grep -v '^src/reprieve/http/internal/' || true)
+if [ -n "$hits" ]; then
+  printf 'layering: a public header includes a third-party library\n%s\n' "$hits"
+  status=1
+fi
+[ "$status" -eq 0 ] && echo "layering: ok"
+exit "$status"
