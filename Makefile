@@ -4,10 +4,13 @@ PRESET ?= ci
 JOBS ?= $(shell nproc)
 ARGS ?=
 
-.PHONY: run test deps build-release build-test sanitize clean
+.PHONY: run test deps deps-test build-release build-test sanitize clean
 
 deps:
 	@tools/install-deps.sh
+
+deps-test:
+	@tools/install-deps.sh --e2e
 
 build-release: deps
 	@cmake --preset release >/dev/null
@@ -16,7 +19,7 @@ build-release: deps
 run: build-release
 	build/release/src/reprieved --listen 127.0.0.1:8443 --data-dir ./data $(ARGS)
 
-build-test: deps
+build-test: deps-test
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build build/$(PRESET) -j $(JOBS)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Reprieve builds and tests with, if any are missing, and the
-# end-to-end tests' npm packages from their lock file if they are missing or stale.
+# Installs the Debian packages Reprieve builds and tests with, if any are missing, and with
+# --e2e the end-to-end tests' npm packages from their lock file if missing or stale.
 # Idempotent and quiet when everything is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +25,7 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+[ "${1:-}" = "--e2e" ] || exit 0
 e2e=tests/e2e/js
 stamp=$e2e/node_modules/.package-lock.json
 if [ ! -f "$stamp" ] || ! cmp -s <(sed -n '/"packages"/,$p' "$e2e/package-lock.json" | grep -c '"version"') \

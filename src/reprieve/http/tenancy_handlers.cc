@@ -196,7 +196,7 @@ HandlerResult ResourceGroup(ApiState& state, const RequestContext& ctx) {
       for (const auto& member : patch_value.as_object()) {
         merged[member.key()] = member.value();
       }
-      auto updated = state.service.UpdateResourceGroup(current, json::serialize(merged),
+      auto updated = state.service.Update(current, json::serialize(merged),
                                                        ctx.caller);
       if (updated.has_value()) return GroupResponse(200, *updated);
       if (updated.status().code() != StatusCode::kAborted) return updated.status();

@@ -27,6 +27,14 @@ struct Expectation {
   std::string key;
   Kind kind = Kind::kAbsent;
   int64_t version = 0;  // for kActive / kSoftDeleted: the version the record must have; 0 = any
+
+  // Whether a record in this state satisfies the expectation (`present` false: no record).
+  bool HeldBy(bool present, LifecycleState state, int64_t record_version) const {
+    if (kind == Kind::kAbsent) return !present;
+    const LifecycleState want =
+        kind == Kind::kActive ? LifecycleState::kActive : LifecycleState::kSoftDeleted;
+    return present && state == want && (version == 0 || record_version == version);
+  }
 };
 
 struct WriteBatch {

@@ -81,76 +81,69 @@ const TypePolicy& ResourceService::PolicyFor(const ResourceId& id) const {
 
 // ---------------------------------------------------------------- tenants, subscriptions
 
-Result<PutOutcome> ResourceService::PutTenant(const std::string& tenant_id,
-                                              const std::string& body) {
-  const std::string key = "/tenants/" + AsciiLower(tenant_id);
-  return RetryRaces(key, [&]() -> Result<PutOutcome> {
+Result<PutOutcome> ResourceService::Upsert(const ResourceRecord& fresh, const std::string& body,
+                                           const std::string& caller,
+                                           const std::vector<Expectation>& also_expect,
+                                           const std::function<Status(const ResourceRecord&)>& check) {
+  return RetryRaces(fresh.id, [&]() -> Result<PutOutcome> {
+    auto existing = store_.Get(fresh.key);
+    if (!existing.has_value() && existing.status().code() != StatusCode::kNotFound) {
+      return existing.status();
+    }
     const Timestamp now = clock_.Now();
-    ResourceRecord record;
-    auto existing = store_.Get(key);
     WriteBatch batch;
+    batch.expect = also_expect;
+    ResourceRecord record = fresh;
     if (existing.has_value()) {
+      if (check) REPRIEVE_RETURN_IF_ERROR(check(*existing));
       record = *existing;
-      batch.expect.push_back({key, Kind::kActive, record.version});
+      batch.expect.push_back({record.key, Kind::kActive, record.version});
     } else {
-      if (existing.status().code() != StatusCode::kNotFound) return existing.status();
-      batch.expect.push_back({key, Kind::kAbsent, 0});
-      record.key = key;
-      record.id = "/tenants/" + tenant_id;
-      record.type = std::string(kTenantType);
-      record.name = tenant_id;
+      batch.expect.push_back({record.key, Kind::kAbsent, 0});
+      record.version = 0;
       record.created_at = now;
+      record.created_by = caller;
     }
     record.body = body;
     record.version += 1;
     record.changed_at = now;
+    record.changed_by = caller;
     batch.put.push_back(record);
     REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
-    return PutOutcome{record, existing.has_value() ? PutOutcome::Kind::kUpdated
-                                                   : PutOutcome::Kind::kCreated};
+    return PutOutcome{std::move(record), existing.has_value() ? PutOutcome::Kind::kUpdated
+                                                              : PutOutcome::Kind::kCreated};
   });
+}
+
+Result<PutOutcome> ResourceService::PutTenant(const std::string& tenant_id,
+                                              const std::string& body) {
+  ResourceRecord fresh;
+  fresh.key = "/tenants/" + AsciiLower(tenant_id);
+  fresh.id = "/tenants/" + tenant_id;
+  fresh.type = std::string(kTenantType);
+  fresh.name = tenant_id;
+  return Upsert(fresh, body, "", {}, nullptr);
 }
 
 Result<PutOutcome> ResourceService::PutSubscription(const std::string& subscription_id,
                                                     const std::string& tenant_id,
                                                     const std::string& body) {
   const std::string tenant_key = "/tenants/" + AsciiLower(tenant_id);
+  auto tenant = store_.Get(tenant_key);
+  if (!tenant.has_value()) {
+    if (tenant.status().code() != StatusCode::kNotFound) return tenant.status();
+    return NotFoundError("The tenant '" + tenant_id + "' could not be found.")
+        .WithArmCode("TenantNotFound")
+        .WithTarget("tenantId");
+  }
   const ResourceId id = ResourceId::Subscription(subscription_id);
-  const std::string key = id.Key();
-  return RetryRaces(key, [&]() -> Result<PutOutcome> {
-    auto tenant = store_.Get(tenant_key);
-    if (!tenant.has_value()) {
-      if (tenant.status().code() != StatusCode::kNotFound) return tenant.status();
-      return NotFoundError("The tenant '" + tenant_id + "' could not be found.")
-          .WithArmCode("TenantNotFound")
-          .WithTarget("tenantId");
-    }
-    const Timestamp now = clock_.Now();
-    ResourceRecord record;
-    auto existing = store_.Get(key);
-    WriteBatch batch;
-    batch.expect.push_back({tenant_key, Kind::kActive, 0});
-    if (existing.has_value()) {
-      record = *existing;
-      batch.expect.push_back({key, Kind::kActive, record.version});
-    } else {
-      if (existing.status().code() != StatusCode::kNotFound) return existing.status();
-      batch.expect.push_back({key, Kind::kAbsent, 0});
-      record.key = key;
-      record.id = id.ToString();
-      record.subscription = AsciiLower(subscription_id);
-      record.type = std::string(kSubscriptionType);
-      record.name = subscription_id;
-      record.created_at = now;
-    }
-    record.body = body;
-    record.version += 1;
-    record.changed_at = now;
-    batch.put.push_back(record);
-    REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
-    return PutOutcome{record, existing.has_value() ? PutOutcome::Kind::kUpdated
-                                                   : PutOutcome::Kind::kCreated};
-  });
+  ResourceRecord fresh;
+  fresh.key = id.Key();
+  fresh.id = id.ToString();
+  fresh.subscription = AsciiLower(subscription_id);
+  fresh.type = std::string(kSubscriptionType);
+  fresh.name = subscription_id;
+  return Upsert(fresh, body, "", {{tenant_key, Kind::kActive, 0}}, nullptr);
 }
 
 Result<ResourceRecord> ResourceService::GetSubscription(const std::string& subscription_id) {
@@ -192,43 +185,21 @@ Result<PutOutcome> ResourceService::PutResourceGroup(const std::string& subscrip
   REPRIEVE_RETURN_IF_ERROR(catalog_.ValidateName(policy, name));
   REPRIEVE_RETURN_IF_ERROR(RequireSubscription(subscription));
   const ResourceId id = ResourceId::ResourceGroup(subscription, name);
-  const std::string key = id.Key();
-  return RetryRaces(key, [&]() -> Result<PutOutcome> {
-    const Timestamp now = clock_.Now();
-    auto existing = store_.Get(key);
-    ResourceRecord record;
-    WriteBatch batch;
-    if (existing.has_value()) {
-      record = *existing;
-      if (NormalizeLocation(record.location) != NormalizeLocation(location)) {
-        return AlreadyExistsError("Invalid resource group location '" + location +
-                                  "'. The Resource group already exists in location '" +
-                                  record.location + "'.")
-            .WithArmCode("InvalidResourceGroupLocation")
-            .WithTarget("location");
-      }
-      batch.expect.push_back({key, Kind::kActive, record.version});
-    } else {
-      if (existing.status().code() != StatusCode::kNotFound) return existing.status();
-      batch.expect.push_back({key, Kind::kAbsent, 0});
-      record.key = key;
-      record.id = id.ToString();
-      record.subscription = AsciiLower(subscription);
-      record.resource_group = AsciiLower(name);
-      record.type = policy.type;
-      record.name = name;
-      record.location = location;
-      record.created_at = now;
-      record.created_by = caller;
-    }
-    record.body = body;
-    record.version += 1;
-    record.changed_at = now;
-    record.changed_by = caller;
-    batch.put.push_back(record);
-    REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
-    return PutOutcome{record, existing.has_value() ? PutOutcome::Kind::kUpdated
-                                                   : PutOutcome::Kind::kCreated};
+  ResourceRecord fresh;
+  fresh.key = id.Key();
+  fresh.id = id.ToString();
+  fresh.subscription = AsciiLower(subscription);
+  fresh.resource_group = AsciiLower(name);
+  fresh.type = policy.type;
+  fresh.name = name;
+  fresh.location = location;
+  return Upsert(fresh, body, caller, {}, [&](const ResourceRecord& existing) {
+    if (NormalizeLocation(existing.location) == NormalizeLocation(location)) return OkStatus();
+    return AlreadyExistsError("Invalid resource group location '" + location +
+                              "'. The Resource group already exists in location '" +
+                              existing.location + "'.")
+        .WithArmCode("InvalidResourceGroupLocation")
+        .WithTarget("location");
   });
 }
 
@@ -239,21 +210,6 @@ Result<ResourceRecord> ResourceService::GetResourceGroup(const std::string& subs
   if (!record.has_value() && record.status().code() == StatusCode::kNotFound) {
     return ResourceGroupNotFound(name);
   }
-  return record;
-}
-
-Result<ResourceRecord> ResourceService::UpdateResourceGroup(const ResourceRecord& current,
-                                                            std::string body,
-                                                            const std::string& caller) {
-  ResourceRecord record = current;
-  record.body = std::move(body);
-  record.version += 1;
-  record.changed_at = clock_.Now();
-  record.changed_by = caller;
-  WriteBatch batch;
-  batch.expect.push_back({record.key, Kind::kActive, current.version});
-  batch.put.push_back(record);
-  REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
   return record;
 }
 

@@ -10,6 +10,7 @@
 // must outlive it.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -87,9 +88,6 @@ class ResourceService {
   // kNotFound (ResourceGroupNotFound).
   Result<ResourceRecord> GetResourceGroup(const std::string& subscription,
                                           const std::string& name);
-  // Replaces the group's body (PATCH), guarded by `expected_version`.
-  Result<ResourceRecord> UpdateResourceGroup(const ResourceRecord& current, std::string body,
-                                             const std::string& caller);
   // Deletes the group and everything in it: soft-delete types become soft-deleted and stay
   // recoverable once a group of that name exists again; others are removed. Already
   // soft-deleted resources keep their schedule. kNotFound if the group does not exist.
@@ -109,8 +107,8 @@ class ResourceService {
   // The live resource. kNotFound (ResourceNotFound, or ResourceGroupNotFound) otherwise,
   // including while it is soft-deleted.
   Result<ResourceRecord> Get(const ResourceId& id);
-  // Replaces the body of `current` (PATCH), guarded by its version: kAborted (ARM
-  // PreconditionFailed) if it changed meanwhile.
+  // Replaces the body of `current` (a resource or a group; PATCH), guarded by its version:
+  // kAborted if it changed meanwhile (the caller re-reads and merges again).
   Result<ResourceRecord> Update(const ResourceRecord& current, std::string body,
                                 const std::string& caller);
   // Soft-deletes (when the type's policy says so) or removes the live resource.
@@ -142,6 +140,11 @@ class ResourceService {
 
  private:
   const TypePolicy& PolicyFor(const ResourceId& id) const;
+  // Creates `fresh` (version 1) or replaces the body of the active record with its key,
+  // guarded by `also_expect`; `check`, if set, may refuse the update of an existing record.
+  Result<PutOutcome> Upsert(const ResourceRecord& fresh, const std::string& body,
+                            const std::string& caller, const std::vector<Expectation>& also_expect,
+                            const std::function<Status(const ResourceRecord&)>& check);
   Status RequireSubscription(const std::string& subscription);
   Result<ResourceRecord> RequireGroup(const ResourceId& id);
   Result<PutOutcome> PutOnce(const PutRequest& request, const TypePolicy& policy);

@@ -91,22 +91,10 @@ class MemoryStore final : public core::ResourceStore {
   Status Check(const Expectation& expectation) const {
     auto it = records_.find(expectation.key);
     const bool present = it != records_.end();
-    bool holds = false;
-    switch (expectation.kind) {
-      case Expectation::Kind::kAbsent:
-        holds = !present;
-        break;
-      case Expectation::Kind::kActive:
-      case Expectation::Kind::kSoftDeleted: {
-        const LifecycleState want = expectation.kind == Expectation::Kind::kActive
-                                        ? LifecycleState::kActive
-                                        : LifecycleState::kSoftDeleted;
-        holds = present && it->second.state == want &&
-                (expectation.version == 0 || it->second.version == expectation.version);
-        break;
-      }
+    if (expectation.HeldBy(present, present ? it->second.state : LifecycleState::kActive,
+                           present ? it->second.version : 0)) {
+      return OkStatus();
     }
-    if (holds) return OkStatus();
     return AbortedError("the record " + expectation.key + " changed concurrently");
   }
 

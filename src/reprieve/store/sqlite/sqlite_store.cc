@@ -418,22 +418,10 @@ class SqliteStore final : public core::ResourceStore {
       return writer_->Error("checking an expectation", sqlite3_errmsg(writer_->db()));
     }
     const bool present = rc == SQLITE_ROW;
-    const int state = present ? sqlite3_column_int(stmt, 0) : -1;
+    const auto state = static_cast<LifecycleState>(present ? sqlite3_column_int(stmt, 0) : 0);
     const int64_t version = present ? sqlite3_column_int64(stmt, 1) : 0;
     sqlite3_reset(stmt);
-    bool holds = false;
-    switch (expectation.kind) {
-      case Expectation::Kind::kAbsent:
-        holds = !present;
-        break;
-      case Expectation::Kind::kActive:
-      case Expectation::Kind::kSoftDeleted: {
-        const int want = expectation.kind == Expectation::Kind::kActive ? 0 : 1;
-        holds = present && state == want &&
-                (expectation.version == 0 || version == expectation.version);
-        break;
-      }
-    }
+    const bool holds = expectation.HeldBy(present, state, version);
     if (holds) return OkStatus();
     return AbortedError("the record " + expectation.key + " changed concurrently");
   }
