@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "reprieve/store/memory/memory_store.h"
+#include "reprieve/store/sqlite/migrations.h"
 #include "reprieve/store/sqlite/sqlite_store.h"
 #include "reprieve/store/store_factory.h"
 #include "testutil/testutil.h"
@@ -80,6 +81,11 @@ TEST_P(StoreConformanceTest, GetOfAbsentKeyIsNotFound) {
 
 TEST_P(StoreConformanceTest, PutRoundTripsEveryField) {
   ResourceRecord r = SoftDeleted(Record("/a"), "2026-01-03T00:00:00.123Z");
+  r.retention = std::chrono::days(9);
+  r.purge_protected = true;
+  r.customer_managed_key = true;
+  r.dependencies = {"/subscriptions/s1/resourcegroups/rg/providers/ns/vaults/v",
+                    "Microsoft.KeyVault/vaults/kv1"};
   ASSERT_OK(store_->Apply(Put(r)));
   ASSERT_OK_AND_ASSIGN(ResourceRecord got, store_->Get("/a"));
   EXPECT_EQ(got, r);
@@ -280,6 +286,24 @@ TEST(SqliteStoreTest, AcknowledgedWritesSurviveReopen) {
   ASSERT_OK_AND_ASSIGN(auto reopened, OpenStore(url));
   ASSERT_OK_AND_ASSIGN(ResourceRecord got, reopened->Get("/a"));
   EXPECT_EQ(got.state, LifecycleState::kSoftDeleted);
+}
+
+TEST(SqliteStoreTest, MigratesAVersionOneDatabaseKeepingItsRecords) {
+  testutil::TempDir dir;
+  const std::string path = dir.path() + "/db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const std::string v1 = std::string(sqlite::Migrations().front().sql) +
+                         "; INSERT INTO resources VALUES ('/old', '/Old', 's', 'rg', 'Ns/t', 'Old', "
+                         "'eastus', '{}', '', 1, 2, 'e', 0, 0, 'me', 'me', 5, 10); "
+                         "PRAGMA user_version = 1;";
+  ASSERT_EQ(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  ASSERT_OK_AND_ASSIGN(auto store, OpenStore("sqlite:" + path));
+  ASSERT_OK_AND_ASSIGN(ResourceRecord old, store->Get("/old"));
+  EXPECT_EQ(old.state, LifecycleState::kSoftDeleted);
+  EXPECT_FALSE(old.retention.has_value());
+  EXPECT_TRUE(old.dependencies.empty());
 }
 
 TEST(SqliteStoreTest, RefusesAnUnopenablePath) {

@@ -2,6 +2,29 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
+
+#include "reprieve/core/model/resource.h"
+
+namespace reprieve::core {
+
+void PrintTo(const ResourceRecord& r, std::ostream* os) {
+  const auto time = [](const std::optional<Timestamp>& t) {
+    return t ? FormatRfc3339(*t) : std::string("-");
+  };
+  *os << "{key=" << r.key << " id=" << r.id << " sub=" << r.subscription
+      << " rg=" << r.resource_group << " type=" << r.type << " name=" << r.name
+      << " location=" << r.location << " body=" << r.body << " state=" << static_cast<int>(r.state)
+      << " version=" << r.version << " etag=" << r.etag << " created=" << FormatRfc3339(r.created_at)
+      << " changed=" << FormatRfc3339(r.changed_at) << " by=" << r.created_by << "/" << r.changed_by
+      << " deleted=" << time(r.deleted_at) << " purge=" << time(r.scheduled_purge_at)
+      << " retention=" << (r.retention ? std::to_string(r.retention->count()) : "-")
+      << " protected=" << r.purge_protected << " cmk=" << r.customer_managed_key << " deps=";
+  for (const auto& d : r.dependencies) *os << d << ";";
+  *os << " secrets=" << r.secrets.size() << "B}";
+}
+
+}  // namespace reprieve::core
 
 namespace reprieve::testutil {
 

@@ -20,6 +20,12 @@ void PrintTo(const Result<T>& result, std::ostream* os) {
 }
 }  // namespace reprieve
 
+namespace reprieve::core {
+struct ResourceRecord;
+// Prints the record's fields in gtest messages.
+void PrintTo(const ResourceRecord& record, std::ostream* os);
+}  // namespace reprieve::core
+
 namespace reprieve::testutil {
 
 // The simulated clock of tests: stands still until told to move.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "reprieve/base/time.h"
 
@@ -35,6 +36,15 @@ struct ResourceRecord {
   std::string changed_by;
   std::optional<Timestamp> deleted_at;          // set iff kSoftDeleted
   std::optional<Timestamp> scheduled_purge_at;  // set iff kSoftDeleted
+
+  // Lifecycle facts read from the body when it was written, where the type's policy says
+  // where to find them (ARM properties otherwise stay opaque).
+  std::optional<Duration> retention;  // the resource's own retention; nullopt: the policy's
+  bool purge_protected = false;       // purge refused until the retention has passed
+  bool customer_managed_key = false;  // encrypted with a customer-managed key
+  // What a recover needs active first: ARM ids ("/subscriptions/...") of dependencies, or
+  // "{type}/{name}" for a globally named one known only by name (a Key Vault URI).
+  std::vector<std::string> dependencies;
 
   bool operator==(const ResourceRecord&) const = default;
 };

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "reprieve/base/log.h"
+#include "reprieve/base/strings.h"
 #include "reprieve/base/status_macros.h"
 #include "reprieve/store/sqlite/migrations.h"
 
@@ -25,7 +26,7 @@ using core::ResourceRecord;
 constexpr const char* kColumns =
     "key, id, subscription, resource_group, type, name, location, body, secrets, state, "
     "version, etag, created_at, changed_at, created_by, changed_by, deleted_at, "
-    "scheduled_purge_at";
+    "scheduled_purge_at, retention_ms, purge_protected, customer_managed_key, dependencies";
 
 int64_t ToMillis(Timestamp t) { return t.time_since_epoch().count(); }
 Timestamp FromMillis(int64_t ms) { return Timestamp(Duration(ms)); }
@@ -139,6 +140,15 @@ ResourceRecord ReadRecord(sqlite3_stmt* stmt) {
   }
   if (sqlite3_column_type(stmt, 17) != SQLITE_NULL) {
     r.scheduled_purge_at = FromMillis(sqlite3_column_int64(stmt, 17));
+  }
+  if (sqlite3_column_type(stmt, 18) != SQLITE_NULL) {
+    r.retention = Duration(sqlite3_column_int64(stmt, 18));
+  }
+  r.purge_protected = sqlite3_column_int(stmt, 19) != 0;
+  r.customer_managed_key = sqlite3_column_int(stmt, 20) != 0;
+  const std::string dependencies = ColumnText(stmt, 21);
+  for (std::string_view dependency : Split(dependencies, '\n')) {
+    if (!dependency.empty()) r.dependencies.emplace_back(dependency);
   }
   return r;
 }
@@ -458,7 +468,7 @@ class SqliteStore final : public core::ResourceStore {
           sqlite3_stmt * stmt,
           writer_->Prepare(std::string("INSERT OR REPLACE INTO resources (") + kColumns +
                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                           "?14, ?15, ?16, ?17, ?18)"));
+                           "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"));
       BindText(stmt, 1, r.key);
       BindText(stmt, 2, r.id);
       BindText(stmt, 3, r.subscription);
@@ -477,7 +487,12 @@ class SqliteStore final : public core::ResourceStore {
       BindText(stmt, 16, r.changed_by);
       if (r.deleted_at) sqlite3_bind_int64(stmt, 17, ToMillis(*r.deleted_at));
       if (r.scheduled_purge_at) sqlite3_bind_int64(stmt, 18, ToMillis(*r.scheduled_purge_at));
-      REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing a record"));
+      if (r.retention) sqlite3_bind_int64(stmt, 19, r.retention->count());
+      sqlite3_bind_int(stmt, 20, r.purge_protected ? 1 : 0);
+      sqlite3_bind_int(stmt, 21, r.customer_managed_key ? 1 : 0);
+      std::string dependencies;
+      for (const std::string& dependency : r.dependencies) dependencies += dependency + "\n";
+      BindText(stmt, 22, dependencies);      REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing a record"));
     }
     for (const core::OperationRecord& op : batch.operations) {
       REPRIEVE_ASSIGN_OR_RETURN(
