@@ -151,7 +151,8 @@ class ScenarioTest : public ::testing::TestWithParam<Param> {
     ASSERT_OK(service_->PutSubscription(
         kSubscription, kTenant,
         std::string(R"({"tenantId":")") + kTenant + R"(","displayName":"Reprieve default"})"));
-    sweeper_ = std::make_unique<core::PurgeSweeper>(*store_, clock_, core::PurgeSweeper::Options{});
+    sweeper_ = std::make_unique<core::PurgeSweeper>(*store_, clock_, core::PolicyCatalog::Builtin(),
+                                                     core::PurgeSweeper::Options{});
     http::ArmApiOptions options;
     options.manual_clock = &clock_;
     options.sweep_now = [this] { return Sweep(); };

@@ -13,12 +13,12 @@ using testing::ElementsAre;
 
 class PurgeSweeperTest : public ServiceTest {
  protected:
-  PurgeSweeper sweeper_{*store_, clock_, PurgeSweeper::Options{.batch_size = 2, .max_batches = 3}};
+  PurgeSweeper sweeper_{*store_, clock_, PolicyCatalog::Builtin(), PurgeSweeper::Options{.batch_size = 2, .max_batches = 3}};
 };
 
 TEST_F(PurgeSweeperTest, PurgesExactlyAtTheScheduledPurgeDate) {
   ASSERT_OK(Create("acct"));
-  ASSERT_OK(service_.Delete(Account("acct"), "t", std::nullopt));
+  ASSERT_OK(service_.Delete(Del(Account("acct"))));
   clock_.Advance(hours(48) - milliseconds(1));
   ASSERT_OK_AND_ASSIGN(SweepReport early, sweeper_.RunOnce());
   EXPECT_TRUE(early.purged.empty());
@@ -33,9 +33,9 @@ TEST_F(PurgeSweeperTest, PurgesExactlyAtTheScheduledPurgeDate) {
 TEST_F(PurgeSweeperTest, PurgesOnlyResourcesWhoseRetentionHasElapsed) {
   ASSERT_OK(Create("aa"));
   ASSERT_OK(Create("bb"));
-  ASSERT_OK(service_.Delete(Account("aa"), "t", std::nullopt));
+  ASSERT_OK(service_.Delete(Del(Account("aa"))));
   clock_.Advance(hours(24));
-  ASSERT_OK(service_.Delete(Account("bb"), "t", std::nullopt));
+  ASSERT_OK(service_.Delete(Del(Account("bb"))));
   clock_.Advance(hours(24));
   ASSERT_OK_AND_ASSIGN(SweepReport report, sweeper_.RunOnce());
   EXPECT_THAT(report.purged, ElementsAre(Account("aa").ToString()));
@@ -45,7 +45,7 @@ TEST_F(PurgeSweeperTest, PurgesOnlyResourcesWhoseRetentionHasElapsed) {
 TEST_F(PurgeSweeperTest, LeavesLiveAndRecoveredResourcesAlone) {
   ASSERT_OK(Create("live"));
   ASSERT_OK(Create("back"));
-  ASSERT_OK(service_.Delete(Account("back"), "t", std::nullopt));
+  ASSERT_OK(service_.Delete(Del(Account("back"))));
   ASSERT_OK(Restore("back"));
   clock_.Advance(hours(100));
   ASSERT_OK_AND_ASSIGN(SweepReport report, sweeper_.RunOnce());
@@ -58,7 +58,7 @@ TEST_F(PurgeSweeperTest, WorksInBoundedBatchesAndSaysWhenMoreIsDue) {
   for (int i = 0; i < 7; ++i) {
     const std::string name = "acct" + std::to_string(i);
     ASSERT_OK(Create(name));
-    ASSERT_OK(service_.Delete(Account(name), "t", std::nullopt));
+    ASSERT_OK(service_.Delete(Del(Account(name))));
   }
   clock_.Advance(hours(48));
   ASSERT_OK_AND_ASSIGN(SweepReport first, sweeper_.RunOnce());

@@ -38,8 +38,11 @@ class RaceTest : public ::testing::Test {
     return ResourceId::Resource(kSub, rg, "Microsoft.CognitiveServices", "accounts", name);
   }
   Result<PutOutcome> Put(const std::string& name, bool restore, const std::string& rg = "rg") {
-    return service_->Put({Account(name, rg), "eastus", R"({"kind":"Face"})", restore, "t",
-                          std::nullopt});
+    return service_->Put({Account(name, rg), "eastus", R"({"kind":"Face"})", restore, "", "t",
+                          std::nullopt, {}});
+  }
+  static DeleteRequest Del(const ResourceId& id) {
+    return {id, "t", std::nullopt, "2025-09-01", false, false};
   }
   const TypePolicy& accounts() const {
     return *PolicyCatalog::Builtin().Find("Microsoft.CognitiveServices/accounts");
@@ -71,7 +74,7 @@ TEST_F(RaceTest, RecoverAgainstPurgeHasExactlyOneWinner) {
   for (int round = 0; round < 20; ++round) {
     const std::string name = "acct" + std::to_string(round);
     ASSERT_OK(Put(name, false));
-    ASSERT_OK(service_->Delete(Account(name), "t", std::nullopt));
+    ASSERT_OK(service_->Delete(Del(Account(name))));
     std::atomic<int> restored{0}, purged{0}, refused{0}, other{0};
     Race([&](int i) {
       if (i % 2 == 0) {
@@ -120,7 +123,7 @@ TEST_F(RaceTest, ConcurrentCreatesOfANewNameCreateOnceAndUpdateTheRest) {
 
 TEST_F(RaceTest, CreatesRacingARecoverAreRefusedUntilItWinsThenUpdate) {
   ASSERT_OK(Put("held", false));
-  ASSERT_OK(service_->Delete(Account("held"), "t", std::nullopt));
+  ASSERT_OK(service_->Delete(Del(Account("held"))));
   std::atomic<int> restored{0}, conflicts{0}, updated{0}, other{0};
   Race([&](int i) {
     auto result = Put("held", /*restore=*/i == 0);

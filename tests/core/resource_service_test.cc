@@ -28,21 +28,21 @@ TEST_F(ServiceTest, CreateRequiresSubscriptionAndGroup) {
               StatusIs(StatusCode::kNotFound, "ResourceGroupNotFound"));
   EXPECT_THAT(service_.Put({ResourceId::Resource("other", kRg, "Microsoft.CognitiveServices",
                                                  "accounts", "acct"),
-                            "eastus", "{}", false, "t", std::nullopt}),
+                            "eastus", "{}", false, "", "t", std::nullopt, {}}),
               StatusIs(StatusCode::kNotFound, "SubscriptionNotFound"));
 }
 
 TEST_F(ServiceTest, CreateRefusesBadNamesAndLocationChanges) {
   EXPECT_THAT(Create("-bad"), StatusIs(StatusCode::kInvalidArgument, "InvalidResourceName"));
   ASSERT_OK(Create("acct"));
-  EXPECT_THAT(service_.Put({Account("acct"), "westus", "{}", false, "t", std::nullopt}),
+  EXPECT_THAT(service_.Put({Account("acct"), "westus", "{}", false, "", "t", std::nullopt, {}}),
               StatusIs(StatusCode::kAlreadyExists, "InvalidResourceLocation"));
 }
 
 TEST_F(ServiceTest, DeleteSoftDeletesWith48HourSchedule) {
   ASSERT_OK(Create("acct"));
   clock_.Advance(hours(2));
-  ASSERT_OK_AND_ASSIGN(DeleteOutcome deleted, service_.Delete(Account("acct"), "t", std::nullopt));
+  ASSERT_OK_AND_ASSIGN(DeleteOutcome deleted, service_.Delete(Del(Account("acct"))));
   EXPECT_TRUE(deleted.existed);
   EXPECT_TRUE(deleted.soft_deleted);
   EXPECT_THAT(service_.Get(Account("acct")), StatusIs(StatusCode::kNotFound, "ResourceNotFound"));
@@ -52,17 +52,17 @@ TEST_F(ServiceTest, DeleteSoftDeletesWith48HourSchedule) {
 }
 
 TEST_F(ServiceTest, DeleteOfAbsentOrAlreadyDeletedReportsNothingExisted) {
-  ASSERT_OK_AND_ASSIGN(DeleteOutcome absent, service_.Delete(Account("nope"), "t", std::nullopt));
+  ASSERT_OK_AND_ASSIGN(DeleteOutcome absent, service_.Delete(Del(Account("nope"))));
   EXPECT_FALSE(absent.existed);
   ASSERT_OK(Create("acct"));
-  ASSERT_OK(service_.Delete(Account("acct"), "t", std::nullopt));
-  ASSERT_OK_AND_ASSIGN(DeleteOutcome again, service_.Delete(Account("acct"), "t", std::nullopt));
+  ASSERT_OK(service_.Delete(Del(Account("acct"))));
+  ASSERT_OK_AND_ASSIGN(DeleteOutcome again, service_.Delete(Del(Account("acct"))));
   EXPECT_FALSE(again.existed);
 }
 
 TEST_F(ServiceTest, SoftDeletedNameIsHeldUntilRestoreOrPurge) {
   ASSERT_OK(Create("acct"));
-  ASSERT_OK(service_.Delete(Account("acct"), "t", std::nullopt));
+  ASSERT_OK(service_.Delete(Del(Account("acct"))));
   const auto conflict = Create("acct");
   EXPECT_THAT(conflict, StatusIs(StatusCode::kAlreadyExists, "FlagMustBeSetForRestore"));
   EXPECT_THAT(conflict.status().message(), testing::HasSubstr("restore"));
@@ -71,7 +71,7 @@ TEST_F(ServiceTest, SoftDeletedNameIsHeldUntilRestoreOrPurge) {
 
 TEST_F(ServiceTest, RestoreBringsBackTheDeletedBodyIgnoringTheRequest) {
   ASSERT_OK(Create("acct", R"({"kind":"TextAnalytics","tags":{"a":"b"}})"));
-  ASSERT_OK(service_.Delete(Account("acct"), "t", std::nullopt));
+  ASSERT_OK(service_.Delete(Del(Account("acct"))));
   ASSERT_OK_AND_ASSIGN(PutOutcome restored, Restore("acct"));
   EXPECT_EQ(restored.kind, PutOutcome::Kind::kRestored);
   EXPECT_EQ(restored.record.body, R"({"kind":"TextAnalytics","tags":{"a":"b"}})");
@@ -103,7 +103,7 @@ TEST_F(ServiceTest, RestoreNeedsTheGroupRecreatedFirst) {
 
 TEST_F(ServiceTest, PurgeRemovesForGoodAndFreesTheName) {
   ASSERT_OK(Create("acct"));
-  ASSERT_OK(service_.Delete(Account("acct"), "t", std::nullopt));
+  ASSERT_OK(service_.Delete(Del(Account("acct"))));
   ASSERT_OK(service_.Purge(accounts(), Ref("acct"), std::nullopt));
   EXPECT_THAT(service_.GetDeleted(accounts(), Ref("acct")), StatusIs(StatusCode::kNotFound));
   EXPECT_THAT(Restore("acct"), StatusIs(StatusCode::kNotFound));
@@ -115,7 +115,7 @@ TEST_F(ServiceTest, PurgeRemovesForGoodAndFreesTheName) {
 
 TEST_F(ServiceTest, DeletedLookupMatchesLocationAndGroup) {
   ASSERT_OK(Create("acct"));
-  ASSERT_OK(service_.Delete(Account("acct"), "t", std::nullopt));
+  ASSERT_OK(service_.Delete(Del(Account("acct"))));
   EXPECT_OK(service_.GetDeleted(accounts(), {kSub, "East US", kRg, "ACCT"}));
   EXPECT_THAT(service_.GetDeleted(accounts(), {kSub, "westus", kRg, "acct"}),
               StatusIs(StatusCode::kNotFound));
@@ -125,7 +125,7 @@ TEST_F(ServiceTest, DeletedLookupMatchesLocationAndGroup) {
 
 TEST_F(ServiceTest, ListsSeparateLiveFromDeletedAndPageByKey) {
   for (const char* name : {"a1", "a2", "a3"}) ASSERT_OK(Create(name));
-  ASSERT_OK(service_.Delete(Account("a2"), "t", std::nullopt));
+  ASSERT_OK(service_.Delete(Del(Account("a2"))));
   ASSERT_OK_AND_ASSIGN(Page live, service_.ListActive(accounts(), kSub, std::nullopt, "", 1));
   ASSERT_EQ(live.items.size(), 1u);
   EXPECT_EQ(live.items[0].name, "a1");
@@ -171,7 +171,7 @@ TEST_F(ServiceTest, AccessKeysAreGeneratedAndRegeneratedOneAtATime) {
 TEST_F(ServiceTest, KeysSurviveDeleteAndRestore) {
   ASSERT_OK(Create("acct"));
   ASSERT_OK_AND_ASSIGN(AccessKeys before, service_.ListKeys(Account("acct")));
-  ASSERT_OK(service_.Delete(Account("acct"), "t", std::nullopt));
+  ASSERT_OK(service_.Delete(Del(Account("acct"))));
   EXPECT_THAT(service_.ListKeys(Account("acct")), StatusIs(StatusCode::kNotFound));
   ASSERT_OK(Restore("acct"));
   ASSERT_OK_AND_ASSIGN(AccessKeys after, service_.ListKeys(Account("acct")));
@@ -181,7 +181,7 @@ TEST_F(ServiceTest, KeysSurviveDeleteAndRestore) {
 TEST_F(ServiceTest, OperationRecordsAreCommittedWithTheirChange) {
   ASSERT_OK(Create("acct"));
   OperationRecord op{"op-1", kSub, R"({"status":"Succeeded"})", clock_.Now()};
-  ASSERT_OK(service_.Delete(Account("acct"), "t", op));
+  ASSERT_OK(service_.Delete(Del(Account("acct"), op)));
   ASSERT_OK_AND_ASSIGN(OperationRecord stored, service_.GetOperation("OP-1"));
   EXPECT_EQ(stored.body, op.body);
   EXPECT_THAT(service_.GetOperation("op-2"), StatusIs(StatusCode::kNotFound));

@@ -35,12 +35,17 @@ class ServiceTest : public ::testing::Test {
 
   Result<PutOutcome> Create(const std::string& name, const std::string& body = R"({"kind":"A"})",
                             const std::string& rg = kRg) {
-    return service_.Put({Account(name, rg), "eastus", body, false, "tester", std::nullopt});
+    return service_.Put({Account(name, rg), "eastus", body, false, "", "tester", std::nullopt, {}});
   }
 
   Result<PutOutcome> Restore(const std::string& name, const std::string& rg = kRg) {
-    return service_.Put({Account(name, rg), "eastus", R"({"kind":"ignored"})", true, "tester",
-                         std::nullopt});
+    return service_.Put({Account(name, rg), "eastus", R"({"kind":"ignored"})", true, "", "tester",
+                         std::nullopt, {}});
+  }
+
+  static DeleteRequest Del(const ResourceId& id,
+                           std::optional<OperationRecord> op = std::nullopt) {
+    return {id, "t", std::move(op), "2025-09-01", false, false};
   }
 
   const TypePolicy& accounts() const { return *PolicyCatalog::Builtin().Find(kAccountType); }

@@ -108,7 +108,8 @@ int RunServer(const Config& config) {
     ca = tls->ca_cert;
   }
 
-  core::PurgeSweeper sweeper(**store, clock, core::PurgeSweeper::Options{});
+  core::PurgeSweeper sweeper(**store, clock, core::PolicyCatalog::Builtin(),
+                            core::PurgeSweeper::Options{});
   PurgeLoop purge_loop(sweeper, config.sweep_interval);
   http::ArmApiOptions api_options;
   api_options.manual_clock = manual_clock.get();

@@ -139,8 +139,8 @@ HttpResponse ArmApi::Handle(const HttpRequest& request) {
       if (auto routed = internal::RouteAdmin(api, ctx)) return std::move(*routed);
       return NoRoute(ctx);
     }
-    if (auto routed = internal::RouteResources(api, ctx)) return std::move(*routed);
     if (auto routed = internal::RouteTenancy(api, ctx)) return std::move(*routed);
+    if (auto routed = internal::RouteResources(api, ctx)) return std::move(*routed);
     return NoRoute(ctx);
   }();
 

@@ -41,12 +41,6 @@ const TypePolicy* FindType(const core::PolicyCatalog& catalog, const std::string
   return nullptr;
 }
 
-std::string OperationStatusPrefix(const RequestContext& ctx, const TypePolicy& policy,
-                                  const std::string& location) {
-  return "/subscriptions/" + ctx.segments[1] + "/providers/" + policy.Namespace() +
-         "/locations/" + core::NormalizeLocation(location) + "/operationStatuses/";
-}
-
 // 201/202 headers pointing at a finished operation.
 void AddOperationHeaders(const RequestContext& ctx, const TypePolicy& policy,
                          const std::string& location, const core::OperationRecord& op,
@@ -72,6 +66,7 @@ HttpResponse ResourceResponse(int status, const core::ResourceRecord& record,
 bool WantsRestore(const json::object& body, const TypePolicy& policy) {
   switch (policy.recover) {
     case core::RecoverMechanism::kNone:
+    case core::RecoverMechanism::kRecoverAction:
       return false;
     case core::RecoverMechanism::kRestoreProperty: {
       const json::value* restore = Find(body, "properties.restore");
@@ -81,6 +76,10 @@ bool WantsRestore(const json::object& body, const TypePolicy& policy) {
       const json::value* mode = Find(body, "properties.createMode");
       return mode != nullptr && mode->is_string() &&
              EqualsIgnoreCase(mode->as_string(), "recover");
+    }
+    case core::RecoverMechanism::kRestoreReference: {
+      const json::value* reference = Find(body, policy.restore_reference_path);
+      return reference != nullptr && reference->is_string() && !reference->as_string().empty();
     }
   }
   return false;
@@ -100,25 +99,32 @@ HandlerResult PutResource(ApiState& state, const RequestContext& ctx, const Type
                           const ResourceId& id) {
   REPRIEVE_RETURN_IF_ERROR(RequireJsonContent(ctx));
   REPRIEVE_ASSIGN_OR_RETURN(json::object body, ParseObject(ctx.request.body));
-  core::PutRequest put{id, "", "", WantsRestore(body, policy), ctx.caller, std::nullopt};
+  core::PutRequest put;
+  put.id = id;
+  put.restore = WantsRestore(body, policy);
+  put.caller = ctx.caller;
   // A restore ignores everything but the restore signal: the deleted record comes back whole.
   REPRIEVE_RETURN_IF_ERROR(ValidateFields(body, policy, /*creating=*/!put.restore));
-  if (!put.restore) {
+  if (put.restore) {
+    if (const json::value* reference = Find(body, policy.restore_reference_path)) {
+      put.restore_reference = std::string(reference->as_string());
+    }
+  } else {
     REPRIEVE_ASSIGN_OR_RETURN(put.location, RequireLocation(body));
     REPRIEVE_RETURN_IF_ERROR(ValidateTags(body));
+    REPRIEVE_ASSIGN_OR_RETURN(put.facts, ExtractFacts(body, policy));
     put.body = StoredBody(std::move(body));
-    put.operation = SucceededOperation(ctx, state.random,
-                                       OperationStatusPrefix(ctx, policy, put.location));
+    put.operation = SucceededOperation(ctx, state.random);
   }
   REPRIEVE_ASSIGN_OR_RETURN(core::PutOutcome outcome, state.service.Put(put));
   switch (outcome.kind) {
     case core::PutOutcome::Kind::kCreated: {
-      HttpResponse response = ResourceResponse(201, outcome.record, policy);
+      HttpResponse response = ResourceResponse(policy.create_status, outcome.record, policy);
       AddOperationHeaders(ctx, policy, outcome.record.location, *put.operation, false, response);
       return response;
     }
     case core::PutOutcome::Kind::kRestored:
-      return ResourceResponse(201, outcome.record, policy);
+      return ResourceResponse(policy.create_status, outcome.record, policy);
     case core::PutOutcome::Kind::kUpdated:
       break;
   }
@@ -150,7 +156,8 @@ HandlerResult PatchResource(ApiState& state, const RequestContext& ctx, const Ty
     rest.erase("tags");
     MergePatch(merged, rest);
     REPRIEVE_RETURN_IF_ERROR(ValidateFields(merged, policy, /*creating=*/true));
-    auto updated = state.service.Update(current, json::serialize(merged), ctx.caller);
+    REPRIEVE_ASSIGN_OR_RETURN(const core::ResourceFacts facts, ExtractFacts(merged, policy));
+    auto updated = state.service.Update(current, json::serialize(merged), ctx.caller, facts);
     if (updated.has_value()) return ResourceResponse(200, *updated, policy);
     if (updated.status().code() != StatusCode::kAborted) return updated.status();
   }
@@ -159,11 +166,31 @@ HandlerResult PatchResource(ApiState& state, const RequestContext& ctx, const Ty
       .WithArmCode("Conflict");
 }
 
-HandlerResult DeleteResource(ApiState& state, const RequestContext& ctx, const ResourceId& id) {
-  REPRIEVE_ASSIGN_OR_RETURN(const core::DeleteOutcome outcome,
-                            state.service.Delete(id, ctx.caller, std::nullopt));
-  // Synchronous, as the real Cognitive Services answers: a GET right after sees 404.
-  return EmptyResponse(outcome.existed ? 200 : 204);
+bool QueryFlag(const RequestContext& ctx, const std::string& name) {
+  if (name.empty()) return false;
+  const auto value = ctx.Query(Lower(name));
+  return value && EqualsIgnoreCase(*value, "true");
+}
+
+HandlerResult DeleteResource(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
+                             const ResourceId& id) {
+  core::DeleteRequest request{id, ctx.caller, std::nullopt, ctx.api_version,
+                              QueryFlag(ctx, policy.force_purge_parameter),
+                              QueryFlag(ctx, policy.delete_dependents_parameter)};
+  if (policy.async_delete) {
+    request.operation = SucceededOperation(ctx, state.random);
+  }
+  REPRIEVE_ASSIGN_OR_RETURN(const core::DeleteOutcome outcome, state.service.Delete(request));
+  if (!outcome.existed) return EmptyResponse(204);
+  if (!policy.async_delete) {
+    // Synchronous, as the real Cognitive Services and Key Vault answer: a GET right after
+    // sees 404.
+    return EmptyResponse(200);
+  }
+  HttpResponse response = EmptyResponse(202);
+  AddOperationHeaders(ctx, policy, outcome.record->location, *request.operation,
+                      /*with_location=*/true, response);
+  return response;
 }
 
 HandlerResult ResourceRoute(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
@@ -176,7 +203,7 @@ HandlerResult ResourceRoute(ApiState& state, const RequestContext& ctx, const Ty
     return ResourceResponse(200, record, policy);
   }
   if (method == "PATCH") return PatchResource(state, ctx, policy, id);
-  if (method == "DELETE") return DeleteResource(state, ctx, id);
+  if (method == "DELETE") return DeleteResource(state, ctx, policy, id);
   return MethodNotAllowed(ctx, "GET, HEAD, PUT, PATCH, DELETE");
 }
 
@@ -240,6 +267,32 @@ HandlerResult ListDeleted(ApiState& state, const RequestContext& ctx, const Type
   return ListResponse(ctx, std::move(items), page);
 }
 
+HandlerResult Purge(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
+                    const core::DeletedRef& ref) {
+  const core::OperationRecord op = SucceededOperation(ctx, state.random);
+  REPRIEVE_RETURN_IF_ERROR(state.service.Purge(policy, ref, op));
+  HttpResponse response = EmptyResponse(202);
+  const std::string location =
+      ref.any_location ? "global" : std::string(core::NormalizeLocation(ref.location));
+  AddOperationHeaders(ctx, policy, location, op, /*with_location=*/true, response);
+  return response;
+}
+
+HandlerResult ListDeletedInGroup(ApiState& state, const RequestContext& ctx,
+                                 const TypePolicy& policy, const std::string& resource_group) {
+  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
+  REPRIEVE_ASSIGN_OR_RETURN(const int limit, PageSize(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(const std::string after, PageCursor(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(
+      const core::Page page,
+      state.service.ListDeletedInGroup(policy, ctx.segments[1], resource_group, after, limit));
+  json::array items;
+  for (const core::ResourceRecord& record : page.items) {
+    items.push_back(DeletedObject(record, policy));
+  }
+  return ListResponse(ctx, std::move(items), page);
+}
+
 HandlerResult DeletedRoute(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
                            const core::DeletedRef& ref) {
   const std::string& method = ctx.request.method;
@@ -248,15 +301,32 @@ HandlerResult DeletedRoute(ApiState& state, const RequestContext& ctx, const Typ
                               state.service.GetDeleted(policy, ref));
     return JsonResponse(200, DeletedObject(record, policy));
   }
-  if (method == "DELETE") {
-    const core::OperationRecord op =
-        SucceededOperation(ctx, state.random, OperationStatusPrefix(ctx, policy, ref.location));
-    REPRIEVE_RETURN_IF_ERROR(state.service.Purge(policy, ref, op));
-    HttpResponse response = EmptyResponse(202);
-    AddOperationHeaders(ctx, policy, ref.location, op, /*with_location=*/true, response);
-    return response;
+  const bool purge_by_delete = policy.purgeable && policy.purge_action.empty();
+  if (method == "DELETE" && purge_by_delete) return Purge(state, ctx, policy, ref);
+  return MethodNotAllowed(ctx, purge_by_delete ? "GET, DELETE" : "GET");
+}
+
+// POST on a deleted resource: .../{purge_action} (Key Vault) or .../recover (Machine
+// Learning's recover action).
+HandlerResult DeletedAction(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
+                            const core::DeletedRef& ref, const std::string& action) {
+  const bool purge = !policy.purge_action.empty() && EqualsIgnoreCase(action, policy.purge_action);
+  const bool recover =
+      policy.recover == core::RecoverMechanism::kRecoverAction && EqualsIgnoreCase(action, "recover");
+  if (!purge && !recover) {
+    return NotFoundError("The action '" + action + "' is not supported on " + policy.deleted_type +
+                         ".")
+        .WithArmCode("InvalidAction");
   }
-  return MethodNotAllowed(ctx, "GET, DELETE");
+  if (ctx.request.method != "POST") return MethodNotAllowed(ctx, "POST");
+  if (purge) return Purge(state, ctx, policy, ref);
+  core::PutRequest put;
+  put.id = core::ResourceId::Resource(ref.subscription, ref.resource_group, policy.Namespace(),
+                                      policy.ResourceType(), ref.name);
+  put.restore = true;
+  put.caller = ctx.caller;
+  REPRIEVE_ASSIGN_OR_RETURN(const core::PutOutcome outcome, state.service.Put(put));
+  return ResourceResponse(200, outcome.record, policy);
 }
 
 // GET .../locations/{loc}/operationStatuses/{id} (Azure-AsyncOperation: always 200 with the
@@ -271,7 +341,7 @@ HandlerResult OperationRoute(ApiState& state, const RequestContext& ctx, bool is
     return NotFoundError("The operation '" + id + "' was not found.")
         .WithArmCode("OperationNotFound");
   }
-  json::value body = json::parse(op->body);
+  json::value body = OperationDocument(ctx, *op);
   const json::value* status = body.as_object().if_contains("status");
   const bool running = status != nullptr && status->is_string() &&
                        status->as_string() == "InProgress";
@@ -295,6 +365,15 @@ std::optional<HandlerResult> RouteResources(ApiState& state, RequestContext& ctx
   // /subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}[/{name}[/{action}]]
   if (ctx.SegmentIs(2, "resourceGroups") && ctx.SegmentIs(4, "providers") && n >= 7 && n <= 9) {
     if (catalog.InNamespace(seg[5]).empty()) return UnknownNamespace(seg[5]);
+    // Group-scoped deleted resources: .../{collection}[/{name}[/{action}]].
+    if (const TypePolicy* deleted = FindType(catalog, seg[5], seg[6], true);
+        deleted != nullptr && deleted->deleted_scope == core::DeletedRouteScope::kResourceGroup) {
+      if (Status version = RequireApiVersion(ctx, *deleted); !version.ok()) return version;
+      if (n == 7) return ListDeletedInGroup(state, ctx, *deleted, seg[3]);
+      const core::DeletedRef ref{seg[1], "", seg[3], seg[7], /*any_location=*/true};
+      if (n == 8) return DeletedRoute(state, ctx, *deleted, ref);
+      return DeletedAction(state, ctx, *deleted, ref, seg[8]);
+    }
     const TypePolicy* policy = FindType(catalog, seg[5], seg[6], false);
     if (policy == nullptr) return UnknownType(ctx, seg[5], seg[6]);
     if (Status version = RequireApiVersion(ctx, *policy); !version.ok()) return version;
@@ -339,14 +418,16 @@ std::optional<HandlerResult> RouteResources(ApiState& state, RequestContext& ctx
     if (Status version = RequireApiVersion(ctx, *policy); !version.ok()) return version;
     return DeletedRoute(state, ctx, *policy, {seg[1], location, seg[7], seg[9]});
   }
-  // .../locations/{loc}/{collection}/{name}
-  if (n == 8) {
+  // .../locations/{loc}/{collection}/{name}[/{action}]
+  if (n == 8 || n == 9) {
     const TypePolicy* policy = FindType(catalog, ns, seg[6], true);
     if (policy == nullptr || policy->deleted_scope != core::DeletedRouteScope::kLocation) {
       return UnknownType(ctx, ns, "locations/" + seg[6]);
     }
     if (Status version = RequireApiVersion(ctx, *policy); !version.ok()) return version;
-    return DeletedRoute(state, ctx, *policy, {seg[1], location, "", seg[7]});
+    const core::DeletedRef ref{seg[1], location, "", seg[7]};
+    if (n == 8) return DeletedRoute(state, ctx, *policy, ref);
+    return DeletedAction(state, ctx, *policy, ref, seg[8]);
   }
   return std::nullopt;
 }

@@ -206,8 +206,7 @@ HandlerResult ResourceGroup(ApiState& state, const RequestContext& ctx) {
         .WithArmCode("Conflict");
   }
   if (method == "DELETE") {
-    core::OperationRecord op = SucceededOperation(
-        ctx, state.random, "/subscriptions/" + subscription + "/operationresults/");
+    core::OperationRecord op = SucceededOperation(ctx, state.random);
     REPRIEVE_RETURN_IF_ERROR(
         state.service.DeleteResourceGroup(subscription, name, ctx.caller, op).status());
     HttpResponse response = EmptyResponse(202);
@@ -241,7 +240,7 @@ HandlerResult GroupOperation(ApiState& state, const RequestContext& ctx) {
     return NotFoundError("The operation '" + id + "' was not found.")
         .WithArmCode("OperationNotFound");
   }
-  return JsonResponse(200, json::parse(op->body));
+  return JsonResponse(200, OperationDocument(ctx, *op));
 }
 
 HandlerResult CloudMetadata(const RequestContext& ctx) {
@@ -371,6 +370,72 @@ HandlerResult AdminSubscription(ApiState& state, const RequestContext& ctx) {
                       SubscriptionObject(outcome.record));
 }
 
+// ---------------------------------------------------------------- preview features
+
+const std::vector<std::string> kFeatureApiVersions = {"2021-07-01", "2015-12-01"};
+
+Status RequireFeatureApiVersion(const RequestContext& ctx) {
+  REPRIEVE_RETURN_IF_ERROR(RequireAnyApiVersion(ctx));
+  for (const std::string& version : kFeatureApiVersions) {
+    if (EqualsIgnoreCase(version, ctx.api_version)) return OkStatus();
+  }
+  return InvalidArgumentError("The api-version '" + ctx.api_version +
+                              "' is invalid. The supported versions are '2021-07-01,2015-12-01'.")
+      .WithArmCode("InvalidApiVersionParameter");
+}
+
+json::object FeatureObject(const std::string& subscription, const std::string& feature,
+                           bool registered) {
+  const size_t slash = feature.find('/');
+  return json::object{
+      {"id", "/subscriptions/" + subscription + "/providers/Microsoft.Features/providers/" +
+                 feature.substr(0, slash) + "/features/" + feature.substr(slash + 1)},
+      {"name", feature},
+      {"type", "Microsoft.Features/providers/features"},
+      {"properties", json::object{{"state", registered ? "Registered" : "NotRegistered"}}}};
+}
+
+// /subscriptions/{s}/providers/Microsoft.Features/features
+// /subscriptions/{s}/providers/Microsoft.Features/providers/{ns}/features[/{name}[/register|unregister]]
+HandlerResult Features(ApiState& state, const RequestContext& ctx) {
+  const auto& seg = ctx.segments;
+  REPRIEVE_RETURN_IF_ERROR(RequireFeatureApiVersion(ctx));
+  REPRIEVE_RETURN_IF_ERROR(state.service.GetSubscription(seg[1]).status());
+  const size_t n = seg.size();
+  if (n == 5 || n == 7) {  // lists
+    if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
+    json::array items;
+    for (const std::string& feature : state.service.KnownFeatures()) {
+      const size_t slash = feature.find('/');
+      if (n == 7 && !EqualsIgnoreCase(feature.substr(0, slash), seg[5])) continue;
+      REPRIEVE_ASSIGN_OR_RETURN(
+          const bool registered,
+          state.service.FeatureRegistered(seg[1], feature.substr(0, slash), feature.substr(slash + 1)));
+      items.push_back(FeatureObject(seg[1], feature, registered));
+    }
+    return JsonResponse(200, json::object{{"value", std::move(items)}});
+  }
+  const std::string& ns = seg[5];
+  const std::string& name = seg[7];
+  std::string canonical = ns + "/" + name;
+  for (const std::string& feature : state.service.KnownFeatures()) {
+    if (EqualsIgnoreCase(feature, canonical)) canonical = feature;
+  }
+  if (n == 9) {
+    const bool register_call = ctx.SegmentIs(8, "register");
+    if (!register_call && !ctx.SegmentIs(8, "unregister")) {
+      return NotFoundError("The action '" + seg[8] + "' is not a feature action.")
+          .WithArmCode("InvalidAction");
+    }
+    if (ctx.request.method != "POST") return MethodNotAllowed(ctx, "POST");
+    REPRIEVE_RETURN_IF_ERROR(state.service.SetFeature(seg[1], ns, name, register_call));
+    return JsonResponse(200, FeatureObject(seg[1], canonical, register_call));
+  }
+  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
+  REPRIEVE_ASSIGN_OR_RETURN(const bool registered, state.service.FeatureRegistered(seg[1], ns, name));
+  return JsonResponse(200, FeatureObject(seg[1], canonical, registered));
+}
+
 }  // namespace
 
 HandlerResult ManagedIdentityToken(ApiState& state, const RequestContext& ctx) {
@@ -419,6 +484,11 @@ std::optional<HandlerResult> RouteTenancy(ApiState& state, RequestContext& ctx) 
   if (n == 1 && ctx.SegmentIs(0, "tenants")) return Tenants(state, ctx);
   if (n == 0 || !ctx.SegmentIs(0, "subscriptions")) return std::nullopt;
   if (n <= 2) return Subscriptions(state, ctx);
+  if (ctx.SegmentIs(2, "providers") && ctx.SegmentIs(3, "Microsoft.Features") &&
+      ((n == 5 && ctx.SegmentIs(4, "features")) ||
+       (n >= 7 && n <= 9 && ctx.SegmentIs(4, "providers") && ctx.SegmentIs(6, "features")))) {
+    return Features(state, ctx);
+  }
   if (ctx.SegmentIs(2, "providers") && (n == 3 || n == 4 || (n == 5 && ctx.SegmentIs(4, "register")))) {
     return Providers(state, ctx);
   }

@@ -1,11 +1,13 @@
 #include "reprieve/core/lifecycle/purge_sweeper.h"
 
 #include "reprieve/base/status_macros.h"
+#include "reprieve/core/lifecycle/transitions.h"
 
 namespace reprieve::core {
 
-PurgeSweeper::PurgeSweeper(ResourceStore& store, const Clock& clock, Options options)
-    : store_(store), clock_(clock), options_(options) {}
+PurgeSweeper::PurgeSweeper(ResourceStore& store, const Clock& clock,
+                           const PolicyCatalog& catalog, Options options)
+    : store_(store), clock_(clock), catalog_(catalog), options_(options) {}
 
 Result<SweepReport> PurgeSweeper::RunOnce() {
   const Timestamp now = clock_.Now();
@@ -21,13 +23,15 @@ Result<SweepReport> PurgeSweeper::RunOnce() {
     for (const ResourceRecord& record : due) {
       WriteBatch batch;
       batch.expect.push_back({record.key, Expectation::Kind::kSoftDeleted, record.version});
-      batch.erase.push_back(record.key);
+      AppendRemoval(record, catalog_.Find(record.type), now, batch);
       batches.push_back(std::move(batch));
     }
     const std::vector<Status> results = store_.ApplyEach(batches);
     for (size_t record_idx = 0; record_idx < due.size(); ++record_idx) {
       const Status& status = results[record_idx];
-      if (status.ok()) {
+      if (status.ok() && due[record_idx].type == kNameType) {
+        ++report.released_names;
+      } else if (status.ok()) {
         report.purged.push_back(due[record_idx].id);
       } else if (status.code() == StatusCode::kAborted) {
         ++report.lost_races;

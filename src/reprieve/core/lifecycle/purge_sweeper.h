@@ -12,6 +12,7 @@
 
 #include "reprieve/base/clock.h"
 #include "reprieve/base/result.h"
+#include "reprieve/core/policy/policy_catalog.h"
 #include "reprieve/core/ports/resource_store.h"
 
 namespace reprieve::core {
@@ -19,6 +20,7 @@ namespace reprieve::core {
 struct SweepReport {
   std::vector<std::string> purged;  // ids of the resources purged, in purge order
   int64_t lost_races = 0;           // due records changed (recovered, purged) meanwhile
+  int64_t released_names = 0;       // name reservations that ended
   bool more_due = false;            // stopped at max_batches with more still due
 };
 
@@ -29,7 +31,9 @@ class PurgeSweeper {
     int max_batches = 20;   // per RunOnce, so one call never runs unbounded
   };
 
-  PurgeSweeper(ResourceStore& store, const Clock& clock, Options options);
+  // `catalog` says how each type's purge releases its name.
+  PurgeSweeper(ResourceStore& store, const Clock& clock, const PolicyCatalog& catalog,
+               Options options);
 
   // kUnavailable etc. if the store fails; batches committed before the failure stay purged.
   Result<SweepReport> RunOnce();
@@ -37,6 +41,7 @@ class PurgeSweeper {
  private:
   ResourceStore& store_;
   const Clock& clock_;
+  const PolicyCatalog& catalog_;
   Options options_;
 };
 

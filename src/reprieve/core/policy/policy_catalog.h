@@ -16,9 +16,13 @@ inline constexpr std::string_view kResourceGroupType = "Microsoft.Resources/reso
 inline constexpr std::string_view kSubscriptionType = "Microsoft.Resources/subscriptions";
 inline constexpr std::string_view kTenantType = "Microsoft.Resources/tenants";
 
+// The built-in types: resource groups, Cognitive Services accounts, API Management
+// services, Machine Learning workspaces, Key Vault vaults and managed HSMs, Storage accounts.
+std::vector<TypePolicy> BuiltinPolicies();
+
 class PolicyCatalog {
  public:
-  // The catalog of built-in types: resource groups and Cognitive Services accounts.
+  // A catalog of BuiltinPolicies().
   static const PolicyCatalog& Builtin();
 
   explicit PolicyCatalog(std::vector<TypePolicy> policies);

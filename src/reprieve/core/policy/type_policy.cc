@@ -41,4 +41,15 @@ std::string TypePolicy::ApiVersionList() const {
   return out;
 }
 
+bool TypePolicy::SoftDeletesAt(std::string_view api_version) const {
+  if (soft_delete_min_api_version.empty()) return true;
+  // "YYYY-MM-DD[-suffix]": by date; on the same date a preview comes before the release.
+  const auto date = [](std::string_view v) { return v.substr(0, 10); };
+  const std::string_view min = soft_delete_min_api_version;
+  if (date(api_version) != date(min)) return date(api_version) > date(min);
+  const bool min_is_preview = min.size() > 10;
+  const bool is_preview = api_version.size() > 10;
+  return min_is_preview || !is_preview;
+}
+
 }  // namespace reprieve::core

@@ -33,17 +33,53 @@ enum class RecoverMechanism {
   kNone,               // cannot be recovered
   kRestoreProperty,    // PUT with properties.restore = true (Cognitive Services, APIM)
   kCreateModeRecover,  // PUT with properties.createMode = "recover" (Key Vault)
+  kRestoreReference,   // PUT with properties.restoreReference of the deleted record (Storage)
+  kRecoverAction,      // POST on the deleted resource's .../recover (Machine Learning)
 };
 
-// The shape of the subscription-level path of a soft-deleted resource.
+// The shape of the path of a soft-deleted resource.
 enum class DeletedRouteScope {
   kNone,
-  kLocation,               // .../providers/{ns}/locations/{loc}/{collection}/{name}
+  kLocation,               // /subscriptions/{s}/providers/{ns}/locations/{loc}/{collection}/{name}
   kLocationResourceGroup,  // .../providers/{ns}/locations/{loc}/resourceGroups/{rg}/{collection}/{name}
+  kResourceGroup,          // /subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{collection}/{name}
+};
+
+// Where a name must be unique, and so where a soft-deleted resource holds it.
+enum class NameScope {
+  kResourceGroup,  // the resource id (Cognitive Services, Machine Learning)
+  kGlobal,         // every subscription and tenant: the name is a host name (APIM, Key Vault)
+};
+
+// How a soft-deleted resource is shown by the deleted-resource routes.
+enum class DeletedShape {
+  kResource,         // the whole resource plus properties.deletionDate / scheduledPurgeDate
+  kServiceContract,  // APIM DeletedServiceContract: properties.serviceId and the dates
+  kDeletedVault,     // Key Vault DeletedVault: properties.vaultId, location, tags, dates
+  kDeletedAccount,   // Storage DeletedAccount: properties.storageAccountResourceId, times
+};
+
+// A per-resource retention, read from the body: `path` in days, min..max, default.
+struct RetentionRule {
+  std::string path;  // empty: the type has a fixed retention
+  int min_days = 0;
+  int max_days = 0;
+  int default_days = 0;
+  bool immutable = false;  // once set it cannot change
+};
+
+// Something a recover needs active first, named in the body.
+struct DependencyRule {
+  enum class Kind {
+    kArmId,        // the value is an ARM id
+    kKeyVaultUri,  // the value is https://{vault}.vault.azure.net/...
+  };
+  std::string path;     // dotted; "[]." descends into every element of an array
+  Kind kind = Kind::kArmId;
 };
 
 // A body field the type validates at the edge (ARM properties otherwise stay opaque).
-enum class JsonKind { kString, kBoolean, kNumber, kObject, kArray };
+enum class JsonKind { kString, kBoolean, kNumber, kInteger, kObject, kArray };
 
 struct FieldRule {
   std::string path;  // dotted: "sku.name", "properties.restore"
@@ -65,17 +101,45 @@ struct TypePolicy {
 
   ErrorTemplate name_held;           // create while the name is soft-deleted
   ErrorTemplate nothing_to_restore;  // recover with no soft-deleted record
+  ErrorTemplate deleted_not_found;   // get / purge of a name that is not soft-deleted
 
+  NameScope name_scope = NameScope::kResourceGroup;
+  ErrorTemplate name_taken;      // kGlobal: a live resource elsewhere has the name
+  Duration name_reservation{};   // kGlobal: after a purge, other subscriptions wait this long
+  ErrorTemplate name_reserved;   // {until} is replaced by the end of the reservation
+  bool name_held_while_deleted = true;  // false: a same-name create replaces the deleted one
+
+  // When DELETE removes the resource for good instead of soft-deleting it.
+  std::string soft_delete_min_api_version;  // older api-versions delete permanently
+  std::string force_purge_parameter;        // a true query parameter deletes permanently
+  bool customer_managed_key_hard_delete = false;  // CMK-encrypted resources are never kept
+  std::string soft_delete_feature;  // soft delete only in subscriptions enrolled in it
+  std::string delete_dependents_parameter;  // deletes dependencies; permanent deletes only
+
+  RetentionRule retention_rule;           // a per-resource retention instead of `retention`
+  std::string purge_protection_path;      // boolean; once true it stays true
+  std::string customer_managed_key_path;  // "path=value": the value that means CMK is on
+  std::vector<DependencyRule> dependencies;
+
+  DeletedShape deleted_shape = DeletedShape::kResource;
+  int create_status = 201;          // 201, or 200 for types whose clients refuse 201
+  bool async_delete = false;        // DELETE answers 202 with operation URLs, else 200
+  bool purgeable = true;            // false: only expiry removes a deleted resource
+  std::string purge_action;         // non-empty: purge is POST .../{name}/{purge_action}
+  std::string restore_reference_path;  // kRestoreReference: the property naming the record
   std::vector<std::string> access_keys;  // keys generated on create ("key1", "key2")
 
   std::vector<FieldRule> fields;  // validated on PUT/PATCH; restore requests skip required
-  std::string endpoint_template;  // rendered as properties.endpoint; {name} is replaced
+  std::string endpoint_template;  // rendered as properties.<endpoint_property>; {name} replaced
+  std::string endpoint_property = "endpoint";
 
   std::string Namespace() const;      // "Microsoft.CognitiveServices"
   std::string ResourceType() const;   // "accounts"
   bool SupportsApiVersion(std::string_view version) const;
   // "v1,v2,...": the list ARM prints in InvalidApiVersionParameter.
   std::string ApiVersionList() const;
+  // Whether DELETE with `api_version` may soft-delete (soft_delete_min_api_version).
+  bool SoftDeletesAt(std::string_view api_version) const;
 };
 
 }  // namespace reprieve::core

@@ -4,6 +4,7 @@
 
 #include "reprieve/base/status_macros.h"
 #include "reprieve/base/strings.h"
+#include "reprieve/core/lifecycle/transitions.h"
 #include "reprieve/core/model/location.h"
 
 namespace reprieve::core {
@@ -247,17 +248,17 @@ Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
     for (ResourceRecord& child : page.items) {
       batch.expect.push_back({child.key, Kind::kActive, child.version});
       const TypePolicy* policy = catalog_.Find(child.type);
-      if (policy != nullptr && policy->soft_delete) {
-        child.state = LifecycleState::kSoftDeleted;
-        child.version += 1;
-        child.changed_at = now;
-        child.changed_by = caller;
-        child.deleted_at = now;
-        child.scheduled_purge_at = now + policy->retention;
-        batch.put.push_back(std::move(child));
+      DeleteRequest cascade{ResourceId::Resource("", "", "", "", ""), caller, std::nullopt,
+                            policy ? policy->api_versions.front() : "", false, false};
+      bool soft = false;
+      if (policy != nullptr) {
+        REPRIEVE_ASSIGN_OR_RETURN(soft, SoftDeletes(*policy, child, cascade));
+      }
+      if (soft) {
+        batch.put.push_back(SoftDeletedAt(std::move(child), *policy, now, caller));
         ++outcome.soft_deleted;
       } else {
-        batch.erase.push_back(child.key);
+        AppendRemoval(child, policy, now, batch);
         ++outcome.deleted;
       }
     }
@@ -297,6 +298,107 @@ Result<PutOutcome> ResourceService::Put(const PutRequest& request) {
   return RetryRaces(request.id.ToString(), [&] { return PutOnce(request, policy); });
 }
 
+Status ResourceService::ValidateFacts(const TypePolicy& policy, const ResourceFacts& facts,
+                                      const ResourceRecord* existing) {
+  const RetentionRule& rule = policy.retention_rule;
+  if (facts.retention && !rule.path.empty()) {
+    const auto days = std::chrono::duration_cast<std::chrono::hours>(*facts.retention).count() / 24;
+    if (days < rule.min_days || days > rule.max_days ||
+        *facts.retention != std::chrono::hours(24 * days)) {
+      return InvalidArgumentError("The property '" + rule.path + "' must be a whole number of days from " +
+                                  std::to_string(rule.min_days) + " to " +
+                                  std::to_string(rule.max_days) + "; got " + std::to_string(days) +
+                                  ".")
+          .WithArmCode("InvalidSoftDeleteRetention")
+          .WithTarget(rule.path);
+    }
+    if (rule.immutable && existing != nullptr && existing->retention &&
+        *existing->retention != *facts.retention) {
+      return InvalidArgumentError("The property \"" + rule.path +
+                                  "\" has been set already and it can't be modified.")
+          .WithArmCode("BadRequest")
+          .WithTarget(rule.path);
+    }
+  }
+  if (existing != nullptr && existing->purge_protected && facts.purge_protected &&
+      !*facts.purge_protected) {
+    return InvalidArgumentError("The property \"" + policy.purge_protection_path +
+                                "\" cannot be set to false: once enabled, purge protection "
+                                "cannot be turned off.")
+        .WithArmCode("BadRequest")
+        .WithTarget(policy.purge_protection_path);
+  }
+  return OkStatus();
+}
+
+Status ResourceService::ClaimName(const TypePolicy& policy, const ResourceRecord& record,
+                                  WriteBatch& batch) {
+  if (policy.name_scope != NameScope::kGlobal) return OkStatus();
+  const std::string key = NameKey(policy.type, record.name);
+  auto name = store_.Get(key);
+  if (!name.has_value()) {
+    if (name.status().code() != StatusCode::kNotFound) return name.status();
+    batch.expect.push_back({key, Kind::kAbsent, 0});
+    batch.put.push_back(NameRecordFor(record, record.created_at));
+    return OkStatus();
+  }
+  if (name->state == LifecycleState::kActive) {
+    if (AsciiLower(name->id) == record.key) return OkStatus();  // ours already
+    auto owner = store_.Get(AsciiLower(name->id));
+    if (owner.has_value() && owner->state == LifecycleState::kSoftDeleted) {
+      return policy.name_held.Render(owner->id, owner->name, policy.type);
+    }
+    return policy.name_taken.Render(name->id, record.name, policy.type);
+  }
+  // Reserved after a purge: free for the subscription that owned it, refused elsewhere
+  // until the reservation ends.
+  const bool expired = name->scheduled_purge_at && *name->scheduled_purge_at <= record.created_at;
+  if (name->subscription != record.subscription && !expired) {
+    Status reserved = policy.name_reserved.Render(record.id, record.name, policy.type);
+    std::string message = reserved.message();
+    const std::string until = FormatRfc3339(*name->scheduled_purge_at);
+    for (size_t pos = message.find("{until}"); pos != std::string::npos;
+         pos = message.find("{until}")) {
+      message.replace(pos, 7, until);
+    }
+    return Status(reserved.code(), message).WithArmCode(reserved.arm_code());
+  }
+  batch.expect.push_back({key, Kind::kSoftDeleted, name->version});
+  batch.put.push_back(NameRecordFor(record, record.created_at));
+  return OkStatus();
+}
+
+Status ResourceService::RequireDependencies(const ResourceRecord& record) {
+  for (const std::string& dependency : record.dependencies) {
+    std::string key;
+    std::string shown = dependency;
+    if (dependency.rfind("/subscriptions/", 0) == 0 || dependency.rfind("/SUBSCRIPTIONS/", 0) == 0) {
+      key = AsciiLower(dependency);
+    } else {
+      // "{type}/{name}": a globally named resource known by name only.
+      const size_t slash = dependency.rfind('/');
+      auto name = store_.Get(NameKey(dependency.substr(0, slash), dependency.substr(slash + 1)));
+      if (name.has_value() && name->state == LifecycleState::kActive) {
+        key = AsciiLower(name->id);
+        shown = name->id;
+      }
+    }
+    auto found = key.empty() ? Result<ResourceRecord>(NotFoundError("absent")) : store_.Get(key);
+    if (found.has_value() && found->state == LifecycleState::kActive) continue;
+    if (!found.has_value() && found.status().code() != StatusCode::kNotFound) {
+      return found.status();
+    }
+    const bool soft_deleted = found.has_value();
+    return FailedPreconditionError(
+               "The resource '" + record.id + "' cannot be recovered: it depends on '" + shown +
+               "', which " + (soft_deleted ? "is soft-deleted" : "does not exist") +
+               ". Restore '" + shown + "' first (a customer-managed key vault or storage "
+               "account must be recovered before the resources that use it), then retry.")
+        .WithArmCode(soft_deleted ? "DependencySoftDeleted" : "DependencyNotFound");
+  }
+  return OkStatus();
+}
+
 Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const TypePolicy& policy) {
   REPRIEVE_ASSIGN_OR_RETURN(const ResourceRecord group, RequireGroup(request.id));
   const std::string key = request.id.Key();
@@ -308,12 +410,19 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
   const std::string id_text = request.id.ToString();
   WriteBatch batch;
   if (request.operation) batch.operations.push_back(*request.operation);
-  PutOutcome outcome;
 
+  const bool deleted = existing.has_value() && existing->state == LifecycleState::kSoftDeleted;
   if (request.restore) {
-    if (!existing.has_value() || existing->state != LifecycleState::kSoftDeleted) {
-      return policy.nothing_to_restore.Render(id_text, request.id.name(), policy.type);
+    if (!deleted) return policy.nothing_to_restore.Render(id_text, request.id.name(), policy.type);
+    if (policy.recover == RecoverMechanism::kRestoreReference &&
+        request.restore_reference != RestoreReference(*existing)) {
+      return InvalidArgumentError("The restore reference '" + request.restore_reference +
+                                  "' does not name the deleted account; its reference is '" +
+                                  RestoreReference(*existing) + "'.")
+          .WithArmCode("InvalidRestoreReference")
+          .WithTarget(policy.restore_reference_path);
     }
+    REPRIEVE_RETURN_IF_ERROR(RequireDependencies(*existing));
     // Recover: the deleted record's body comes back whole; the request only says "restore".
     ResourceRecord record = *existing;
     batch.expect.push_back({key, Kind::kSoftDeleted, record.version});
@@ -330,11 +439,11 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     return PutOutcome{std::move(record), PutOutcome::Kind::kRestored};
   }
 
-  if (existing.has_value() && existing->state == LifecycleState::kSoftDeleted) {
+  if (deleted && policy.name_held_while_deleted) {
     return policy.name_held.Render(existing->id, existing->name, policy.type);
   }
 
-  if (existing.has_value()) {
+  if (existing.has_value() && !deleted) {
     ResourceRecord record = *existing;
     if (NormalizeLocation(record.location) != NormalizeLocation(request.location)) {
       return AlreadyExistsError("The resource '" + record.id + "' already exists in location '" +
@@ -345,8 +454,13 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
           .WithArmCode("InvalidResourceLocation")
           .WithTarget("location");
     }
+    REPRIEVE_RETURN_IF_ERROR(ValidateFacts(policy, request.facts, &record));
     batch.expect.push_back({key, Kind::kActive, record.version});
     record.body = request.body;
+    if (request.facts.retention) record.retention = request.facts.retention;
+    if (request.facts.purge_protected) record.purge_protected = *request.facts.purge_protected;
+    record.customer_managed_key = request.facts.customer_managed_key;
+    record.dependencies = request.facts.dependencies;
     record.version += 1;
     record.etag = NewEtag();
     record.changed_at = now;
@@ -356,6 +470,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     return PutOutcome{std::move(record), PutOutcome::Kind::kUpdated};
   }
 
+  REPRIEVE_RETURN_IF_ERROR(ValidateFacts(policy, request.facts, nullptr));
   ResourceRecord record;
   record.key = key;
   record.id = id_text;
@@ -373,7 +488,21 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
   record.changed_at = now;
   record.created_by = request.caller;
   record.changed_by = request.caller;
-  batch.expect.push_back({key, Kind::kAbsent, 0});
+  if (!policy.retention_rule.path.empty()) {
+    record.retention = request.facts.retention.value_or(
+        std::chrono::hours(24 * policy.retention_rule.default_days));
+  }
+  record.purge_protected = request.facts.purge_protected.value_or(false);
+  record.customer_managed_key = request.facts.customer_managed_key;
+  record.dependencies = request.facts.dependencies;
+  if (deleted) {
+    // The type does not hold deleted names: the new resource replaces the deleted one,
+    // which can then no longer be recovered.
+    batch.expect.push_back({key, Kind::kSoftDeleted, existing->version});
+  } else {
+    batch.expect.push_back({key, Kind::kAbsent, 0});
+  }
+  REPRIEVE_RETURN_IF_ERROR(ClaimName(policy, record, batch));
   batch.expect.push_back({group.key, Kind::kActive, 0});
   batch.touch.push_back(group.key);
   batch.put.push_back(record);
@@ -393,8 +522,18 @@ Result<ResourceRecord> ResourceService::Get(const ResourceId& id) {
 }
 
 Result<ResourceRecord> ResourceService::Update(const ResourceRecord& current, std::string body,
-                                               const std::string& caller) {
+                                               const std::string& caller,
+                                               const std::optional<ResourceFacts>& facts) {
   ResourceRecord record = current;
+  if (facts) {
+    const TypePolicy* policy = catalog_.Find(current.type);
+    REPRIEVE_CHECK(policy != nullptr) << "no policy for " << current.type;
+    REPRIEVE_RETURN_IF_ERROR(ValidateFacts(*policy, *facts, &current));
+    if (facts->retention) record.retention = facts->retention;
+    if (facts->purge_protected) record.purge_protected = *facts->purge_protected;
+    record.customer_managed_key = facts->customer_managed_key;
+    record.dependencies = facts->dependencies;
+  }
   record.body = std::move(body);
   record.version += 1;
   record.etag = NewEtag();
@@ -407,44 +546,81 @@ Result<ResourceRecord> ResourceService::Update(const ResourceRecord& current, st
   return record;
 }
 
-Result<DeleteOutcome> ResourceService::Delete(const ResourceId& id, const std::string& caller,
-                                              std::optional<OperationRecord> operation) {
-  return RetryRaces(id.ToString(), [&] { return DeleteOnce(id, caller, operation); });
+Result<DeleteOutcome> ResourceService::Delete(const DeleteRequest& request) {
+  return RetryRaces(request.id.ToString(), [&] { return DeleteOnce(request); });
 }
 
-Result<DeleteOutcome> ResourceService::DeleteOnce(
-    const ResourceId& id, const std::string& caller,
-    const std::optional<OperationRecord>& operation) {
+Result<bool> ResourceService::SoftDeletes(const TypePolicy& policy, const ResourceRecord& record,
+                                          const DeleteRequest& request) {
+  if (!policy.soft_delete || !policy.SoftDeletesAt(request.api_version)) return false;
+  if (!policy.force_purge_parameter.empty() && request.force_purge) return false;
+  if (policy.customer_managed_key_hard_delete && record.customer_managed_key) return false;
+  if (!policy.soft_delete_feature.empty()) {
+    const size_t slash = policy.soft_delete_feature.find('/');
+    return FeatureRegistered(record.subscription, policy.soft_delete_feature.substr(0, slash),
+                             policy.soft_delete_feature.substr(slash + 1));
+  }
+  return true;
+}
+
+Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request) {
+  const ResourceId& id = request.id;
   REPRIEVE_RETURN_IF_ERROR(RequireGroup(id).status());
+  const TypePolicy& policy = PolicyFor(id);
   auto existing = store_.Get(id.Key());
   if (!existing.has_value()) {
     if (existing.status().code() == StatusCode::kNotFound) return DeleteOutcome{};
     return existing.status();
   }
-  if (existing->state != LifecycleState::kActive) return DeleteOutcome{};
-  const TypePolicy& policy = PolicyFor(id);
   const Timestamp now = clock_.Now();
   WriteBatch batch;
-  if (operation) batch.operations.push_back(*operation);
-  batch.expect.push_back({existing->key, Kind::kActive, existing->version});
+  if (request.operation) batch.operations.push_back(*request.operation);
   DeleteOutcome outcome;
+  if (existing->state != LifecycleState::kActive) {
+    // Deleting a soft-deleted resource again purges it only when asked to.
+    if (policy.force_purge_parameter.empty() || !request.force_purge) return DeleteOutcome{};
+    REPRIEVE_RETURN_IF_ERROR(RefusePurgeWhileProtected(*existing, now));
+    batch.expect.push_back({existing->key, Kind::kSoftDeleted, existing->version});
+    AppendRemoval(*existing, &policy, now, batch);
+    REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
+    outcome.existed = true;
+    outcome.record = *existing;
+    return outcome;
+  }
+  REPRIEVE_ASSIGN_OR_RETURN(const bool soft, SoftDeletes(policy, *existing, request));
+  if (request.delete_dependents && soft) {
+    return InvalidArgumentError(
+               "Dependent resources can only be deleted together with a permanent delete of '" +
+               existing->id + "', so that the workspace stays recoverable otherwise. Add " +
+               policy.force_purge_parameter + "=true, or do not delete dependent resources.")
+        .WithArmCode("DependentResourcesRequirePermanentDelete")
+        .WithTarget(policy.delete_dependents_parameter);
+  }
+  batch.expect.push_back({existing->key, Kind::kActive, existing->version});
   outcome.existed = true;
-  if (policy.soft_delete) {
-    ResourceRecord record = *existing;
-    record.state = LifecycleState::kSoftDeleted;
-    record.version += 1;
-    record.changed_at = now;
-    record.changed_by = caller;
-    record.deleted_at = now;
-    record.scheduled_purge_at = now + policy.retention;  // fixed at delete time, never recomputed
+  if (soft) {
+    ResourceRecord record = SoftDeletedAt(*existing, policy, now, request.caller);
     batch.put.push_back(record);
     outcome.soft_deleted = true;
     outcome.record = std::move(record);
   } else {
-    batch.erase.push_back(existing->key);
+    AppendRemoval(*existing, &policy, now, batch);
     outcome.record = *existing;
   }
   REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
+  if (request.delete_dependents) {
+    for (const std::string& dependency : existing->dependencies) {
+      auto dependency_id = ResourceId::Parse(dependency);
+      if (!dependency_id.has_value() || !dependency_id->IsResource() ||
+          catalog_.Find(dependency_id->FullType()) == nullptr) {
+        continue;  // not a resource Reprieve serves
+      }
+      DeleteRequest dependent{*dependency_id, request.caller, std::nullopt, "", false, false};
+      dependent.api_version = catalog_.Find(dependency_id->FullType())->api_versions.front();
+      auto deleted = Delete(dependent);
+      if (deleted.has_value() && deleted->existed) outcome.dependents_deleted.push_back(dependency);
+    }
+  }
   return outcome;
 }
 
@@ -486,8 +662,11 @@ Result<ResourceRecord> ResourceService::FindDeleted(const TypePolicy& policy,
                                                     const DeletedRef& ref) {
   REPRIEVE_RETURN_IF_ERROR(RequireSubscription(ref.subscription));
   const auto not_found = [&] {
-    std::string message = "The deleted resource '" + policy.deleted_type + "/" + ref.name +
-                          "' in location '" + ref.location + "'";
+    if (!policy.deleted_not_found.arm_code.empty()) {
+      return policy.deleted_not_found.Render(ref.name, ref.name, policy.type);
+    }
+    std::string message = "The deleted resource '" + policy.deleted_type + "/" + ref.name + "'";
+    if (!ref.any_location) message += " in location '" + ref.location + "'";
     if (!ref.resource_group.empty()) {
       message += " and resource group '" + ref.resource_group + "'";
     }
@@ -497,18 +676,32 @@ Result<ResourceRecord> ResourceService::FindDeleted(const TypePolicy& policy,
   };
   const auto matches = [&](const ResourceRecord& record) {
     return record.state == LifecycleState::kSoftDeleted && record.type == policy.type &&
-           NormalizeLocation(record.location) == NormalizeLocation(ref.location) &&
+           record.subscription == AsciiLower(ref.subscription) &&
+           (ref.any_location ||
+            NormalizeLocation(record.location) == NormalizeLocation(ref.location)) &&
            EqualsIgnoreCase(record.name, ref.name);
   };
-  if (!ref.resource_group.empty()) {
-    const ResourceId id = ResourceId::Resource(ref.subscription, ref.resource_group,
-                                               policy.Namespace(), policy.ResourceType(), ref.name);
-    auto record = store_.Get(id.Key());
+  const auto lookup = [&](const std::string& key) -> Result<ResourceRecord> {
+    auto record = store_.Get(key);
     if (!record.has_value()) {
       return record.status().code() == StatusCode::kNotFound ? not_found() : record.status();
     }
     if (!matches(*record)) return not_found();
     return record;
+  };
+  if (!ref.resource_group.empty()) {
+    return lookup(ResourceId::Resource(ref.subscription, ref.resource_group, policy.Namespace(),
+                                       policy.ResourceType(), ref.name)
+                      .Key());
+  }
+  if (policy.name_scope == NameScope::kGlobal) {
+    // The name record knows which resource holds the name.
+    auto name = store_.Get(NameKey(policy.type, ref.name));
+    if (!name.has_value() || name->state != LifecycleState::kActive) {
+      return !name.has_value() && name.status().code() != StatusCode::kNotFound ? name.status()
+                                                                                  : not_found();
+    }
+    return lookup(AsciiLower(name->id));
   }
   // Location-scoped routes name no group: find the record among the subscription's deleted
   // resources of the type.
@@ -527,6 +720,22 @@ Result<ResourceRecord> ResourceService::FindDeleted(const TypePolicy& policy,
   }
 }
 
+Status ResourceService::RefusePurgeWhileProtected(const ResourceRecord& record, Timestamp now) {
+  if (!record.purge_protected || !record.scheduled_purge_at || *record.scheduled_purge_at <= now) {
+    return OkStatus();
+  }
+  return FailedPreconditionError("The resource '" + record.id +
+                                 "' has purge protection enabled: it cannot be purged before "
+                                 "its retention ends at " +
+                                 FormatRfc3339(*record.scheduled_purge_at) +
+                                 ". Recover it, or wait for the scheduled purge.")
+      .WithArmCode("PurgeProtected");
+}
+
+std::string RestoreReference(const ResourceRecord& record) {
+  return record.name + "|" + (record.deleted_at ? FormatRfc3339(*record.deleted_at) : "");
+}
+
 Result<ResourceRecord> ResourceService::GetDeleted(const TypePolicy& policy,
                                                    const DeletedRef& ref) {
   return FindDeleted(policy, ref);
@@ -536,14 +745,97 @@ Status ResourceService::Purge(const TypePolicy& policy, const DeletedRef& ref,
                               std::optional<OperationRecord> operation) {
   return RetryRaces(ref.name, [&]() -> Result<bool> {
            REPRIEVE_ASSIGN_OR_RETURN(const ResourceRecord record, FindDeleted(policy, ref));
+           const Timestamp now = clock_.Now();
+           REPRIEVE_RETURN_IF_ERROR(RefusePurgeWhileProtected(record, now));
            WriteBatch batch;
            batch.expect.push_back({record.key, Kind::kSoftDeleted, record.version});
-           batch.erase.push_back(record.key);
+           AppendRemoval(record, &policy, now, batch);
            if (operation) batch.operations.push_back(*operation);
            REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
            return true;
          })
       .status();
+}
+
+Result<Page> ResourceService::ListDeletedInGroup(const TypePolicy& policy,
+                                                 const std::string& subscription,
+                                                 const std::string& resource_group,
+                                                 const std::string& after, int limit) {
+  REPRIEVE_RETURN_IF_ERROR(RequireSubscription(subscription));
+  ListQuery query;
+  query.type = policy.type;
+  query.subscription = AsciiLower(subscription);
+  query.state = LifecycleState::kSoftDeleted;
+  query.key_prefix = ResourceId::ResourceGroup(subscription, resource_group).Key() + "/";
+  query.after_key = after;
+  query.limit = limit;
+  return store_.List(query);
+}
+
+// ---------------------------------------------------------------- features
+
+std::vector<std::string> ResourceService::KnownFeatures() const {
+  std::vector<std::string> features;
+  for (const TypePolicy& policy : catalog_.policies()) {
+    if (!policy.soft_delete_feature.empty()) features.push_back(policy.soft_delete_feature);
+  }
+  return features;
+}
+
+namespace {
+std::string FeatureKey(const std::string& subscription, const std::string& ns,
+                       const std::string& feature) {
+  return AsciiLower("/subscriptions/" + subscription + "/providers/Microsoft.Features/providers/" +
+                    ns + "/features/" + feature);
+}
+}  // namespace
+
+Result<bool> ResourceService::FeatureRegistered(const std::string& subscription,
+                                                const std::string& provider_namespace,
+                                                const std::string& feature) {
+  bool known = false;
+  for (const std::string& candidate : KnownFeatures()) {
+    known = known || EqualsIgnoreCase(candidate, provider_namespace + "/" + feature);
+  }
+  if (!known) {
+    return NotFoundError("The feature '" + feature + "' could not be found in namespace '" +
+                         provider_namespace + "'.")
+        .WithArmCode("FeatureNotFound");
+  }
+  auto record = store_.Get(FeatureKey(subscription, provider_namespace, feature));
+  if (record.has_value()) return true;
+  if (record.status().code() == StatusCode::kNotFound) return false;
+  return record.status();
+}
+
+Status ResourceService::SetFeature(const std::string& subscription,
+                                   const std::string& provider_namespace,
+                                   const std::string& feature, bool registered) {
+  REPRIEVE_RETURN_IF_ERROR(RequireSubscription(subscription));
+  REPRIEVE_ASSIGN_OR_RETURN(const bool current,
+                            FeatureRegistered(subscription, provider_namespace, feature));
+  if (current == registered) return OkStatus();
+  const std::string key = FeatureKey(subscription, provider_namespace, feature);
+  WriteBatch batch;
+  if (registered) {
+    ResourceRecord record;
+    record.key = key;
+    record.id = "/subscriptions/" + subscription + "/providers/Microsoft.Features/providers/" +
+                provider_namespace + "/features/" + feature;
+    record.subscription = AsciiLower(subscription);
+    record.type = "Microsoft.Features/providers/features";
+    record.name = provider_namespace + "/" + feature;
+    record.body = "{}";
+    record.version = 1;
+    record.created_at = record.changed_at = clock_.Now();
+    batch.expect.push_back({key, Kind::kAbsent, 0});
+    batch.put.push_back(std::move(record));
+  } else {
+    batch.expect.push_back({key, Kind::kActive, 0});
+    batch.erase.push_back(key);
+  }
+  Status applied = store_.Apply(batch);
+  return applied.code() == StatusCode::kAborted ? OkStatus() : applied;  // a racer did it
 }
 
 // ---------------------------------------------------------------- access keys

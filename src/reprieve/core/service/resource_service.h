@@ -26,13 +26,32 @@
 
 namespace reprieve::core {
 
+// Lifecycle facts the edge read from a request body, where the type's policy points.
+struct ResourceFacts {
+  std::optional<Duration> retention;    // the retention property, when given
+  std::optional<bool> purge_protected;  // the purge protection property, when given
+  bool customer_managed_key = false;
+  std::vector<std::string> dependencies;  // see ResourceRecord::dependencies
+};
+
 struct PutRequest {
   ResourceId id;
   std::string location;
   std::string body;      // JSON object text: the caller-owned envelope to store
   bool restore = false;  // the type's recover signal was set (properties.restore / createMode)
+  std::string restore_reference;  // kRestoreReference: the reference the caller named
   std::string caller;
   std::optional<OperationRecord> operation;  // committed with the change
+  ResourceFacts facts;
+};
+
+struct DeleteRequest {
+  ResourceId id;
+  std::string caller;
+  std::optional<OperationRecord> operation;
+  std::string api_version;         // types that soft-delete only from some version on
+  bool force_purge = false;        // the type's force-purge parameter was true
+  bool delete_dependents = false;  // the type's delete-dependents parameter was true
 };
 
 struct PutOutcome {
@@ -45,6 +64,7 @@ struct DeleteOutcome {
   bool existed = false;       // false: nothing live had this id (ARM answers 204)
   bool soft_deleted = false;  // true: the record is now soft-deleted, not gone
   std::optional<ResourceRecord> record;
+  std::vector<std::string> dependents_deleted;  // ids deleted with it (delete_dependents)
 };
 
 struct GroupDeleteOutcome {
@@ -58,6 +78,7 @@ struct DeletedRef {
   std::string location;
   std::string resource_group;  // empty for location-scoped routes
   std::string name;
+  bool any_location = false;   // kResourceGroup routes name no location
 };
 
 using AccessKeys = std::vector<std::pair<std::string, std::string>>;  // (name, value)
@@ -109,11 +130,15 @@ class ResourceService {
   Result<ResourceRecord> Get(const ResourceId& id);
   // Replaces the body of `current` (a resource or a group; PATCH), guarded by its version:
   // kAborted if it changed meanwhile (the caller re-reads and merges again).
+  // With `facts` (a resource, not a group) they are validated and kept as on PUT.
   Result<ResourceRecord> Update(const ResourceRecord& current, std::string body,
-                                const std::string& caller);
-  // Soft-deletes (when the type's policy says so) or removes the live resource.
-  Result<DeleteOutcome> Delete(const ResourceId& id, const std::string& caller,
-                               std::optional<OperationRecord> operation);
+                                const std::string& caller,
+                                const std::optional<ResourceFacts>& facts = std::nullopt);
+  // Soft-deletes the live resource, or removes it for good when the type's policy says so
+  // for this request (api-version, force purge, CMK, feature enrolment). With force purge a
+  // soft-deleted resource is purged. kInvalidArgument if dependents are to be deleted
+  // without a permanent delete.
+  Result<DeleteOutcome> Delete(const DeleteRequest& request);
   // Live resources of `type` in the subscription, or in one group when `resource_group`
   // is set.
   Result<Page> ListActive(const TypePolicy& policy, const std::string& subscription,
@@ -125,9 +150,26 @@ class ResourceService {
                            const std::string& after, int limit);
   // kNotFound if no soft-deleted resource of the type matches `ref`.
   Result<ResourceRecord> GetDeleted(const TypePolicy& policy, const DeletedRef& ref);
-  // Removes the soft-deleted resource for good. kNotFound if there is none.
+  // Removes the soft-deleted resource for good. kNotFound if there is none;
+  // kFailedPrecondition while purge protection holds it.
   Status Purge(const TypePolicy& policy, const DeletedRef& ref,
                std::optional<OperationRecord> operation);
+  // Soft-deleted resources of the type in one resource group (which may be gone).
+  Result<Page> ListDeletedInGroup(const TypePolicy& policy, const std::string& subscription,
+                                  const std::string& resource_group, const std::string& after,
+                                  int limit);
+
+  // ---- preview features (Microsoft.Features) ----
+  // Enrols / withdraws the subscription. kNotFound (FeatureNotFound) for a feature no type
+  // of the catalog has.
+  Status SetFeature(const std::string& subscription, const std::string& provider_namespace,
+                    const std::string& feature, bool registered);
+  // Whether the subscription is enrolled. kNotFound (FeatureNotFound) as above.
+  Result<bool> FeatureRegistered(const std::string& subscription,
+                                 const std::string& provider_namespace,
+                                 const std::string& feature);
+  // "Namespace/feature" of every feature the catalog's types use.
+  std::vector<std::string> KnownFeatures() const;
 
   // ---- access keys ----
   Result<AccessKeys> ListKeys(const ResourceId& id);
@@ -148,8 +190,18 @@ class ResourceService {
   Status RequireSubscription(const std::string& subscription);
   Result<ResourceRecord> RequireGroup(const ResourceId& id);
   Result<PutOutcome> PutOnce(const PutRequest& request, const TypePolicy& policy);
-  Result<DeleteOutcome> DeleteOnce(const ResourceId& id, const std::string& caller,
-                                   const std::optional<OperationRecord>& operation);
+  Result<DeleteOutcome> DeleteOnce(const DeleteRequest& request);
+  // Whether deleting `record` now keeps it soft-deleted.
+  Result<bool> SoftDeletes(const TypePolicy& policy, const ResourceRecord& record,
+                           const DeleteRequest& request);
+  // The checks and writes that give a globally named create its name.
+  Status ClaimName(const TypePolicy& policy, const ResourceRecord& record, WriteBatch& batch);
+  // ok if every dependency of `record` is active; else the error naming the first that is not.
+  Status RequireDependencies(const ResourceRecord& record);
+  Status ValidateFacts(const TypePolicy& policy, const ResourceFacts& facts,
+                       const ResourceRecord* existing);
+  // kFailedPrecondition (PurgeProtected) while `record`'s purge protection holds at `now`.
+  static Status RefusePurgeWhileProtected(const ResourceRecord& record, Timestamp now);
   Result<GroupDeleteOutcome> DeleteGroupOnce(const ResourceId& group, const std::string& caller,
                                              const std::optional<OperationRecord>& operation);
   Result<ResourceRecord> FindDeleted(const TypePolicy& policy, const DeletedRef& ref);
@@ -162,6 +214,10 @@ class ResourceService {
   RandomSource& random_;
   const PolicyCatalog& catalog_;
 };
+
+// The reference a soft-deleted record is restored by (RecoverMechanism::kRestoreReference):
+// "{name}|{deletion time}".
+std::string RestoreReference(const ResourceRecord& record);
 
 // Status messages ARM uses, shared with the HTTP layer's tests.
 Status ResourceNotFound(const ResourceId& id);

@@ -30,6 +30,7 @@ const char* KindName(core::JsonKind kind) {
     case core::JsonKind::kString: return "a string";
     case core::JsonKind::kBoolean: return "a boolean";
     case core::JsonKind::kNumber: return "a number";
+    case core::JsonKind::kInteger: return "an integer";
     case core::JsonKind::kObject: return "an object";
     case core::JsonKind::kArray: return "an array";
   }
@@ -41,6 +42,7 @@ bool HasKind(const json::value& value, core::JsonKind kind) {
     case core::JsonKind::kString: return value.is_string();
     case core::JsonKind::kBoolean: return value.is_bool();
     case core::JsonKind::kNumber: return value.is_number();
+    case core::JsonKind::kInteger: return value.is_int64() || value.is_uint64();
     case core::JsonKind::kObject: return value.is_object();
     case core::JsonKind::kArray: return value.is_array();
   }
@@ -152,6 +154,106 @@ Status ValidateFields(const json::object& body, const core::TypePolicy& policy, 
   return OkStatus();
 }
 
+namespace {
+
+// Every value at `path`, where a "[]" segment descends into each element of an array.
+void CollectAt(const json::value& value, std::string_view path,
+               std::vector<const json::value*>& out) {
+  if (path.empty()) {
+    out.push_back(&value);
+    return;
+  }
+  const size_t dot = path.find('.');
+  const std::string_view head = path.substr(0, dot);
+  const std::string_view rest = dot == std::string_view::npos ? "" : path.substr(dot + 1);
+  if (head == "[]") {
+    if (!value.is_array()) return;
+    for (const json::value& element : value.as_array()) CollectAt(element, rest, out);
+    return;
+  }
+  if (!value.is_object()) return;
+  for (const auto& member : value.as_object()) {
+    if (EqualsIgnoreCase(member.key(), head)) CollectAt(member.value(), rest, out);
+  }
+}
+
+// "https://{vault}.vault.azure.net/keys/..." names the vault; nullopt otherwise.
+std::optional<std::string> VaultFromUri(std::string_view uri) {
+  constexpr std::string_view kScheme = "https://";
+  if (!StartsWithIgnoreCase(uri, kScheme)) return std::nullopt;
+  uri.remove_prefix(kScheme.size());
+  const size_t dot = uri.find('.');
+  if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+  return std::string(uri.substr(0, dot));
+}
+
+}  // namespace
+
+Result<core::ResourceFacts> ExtractFacts(const json::object& body, const core::TypePolicy& policy) {
+  core::ResourceFacts facts;
+  const json::value root(body);
+  if (!policy.retention_rule.path.empty()) {
+    if (const json::value* days = Find(body, policy.retention_rule.path);
+        days != nullptr && !days->is_null()) {
+      if (!days->is_int64() && !days->is_uint64()) {
+        return BadContent("The property '" + policy.retention_rule.path +
+                              "' must be a whole number of days from " +
+                              std::to_string(policy.retention_rule.min_days) + " to " +
+                              std::to_string(policy.retention_rule.max_days) + ".",
+                          policy.retention_rule.path)
+            .WithArmCode("InvalidSoftDeleteRetention");
+      }
+      const int64_t count = days->is_int64() ? days->as_int64()
+                                             : static_cast<int64_t>(std::min<uint64_t>(
+                                                   days->as_uint64(), 1u << 20));
+      const int64_t clamped = std::max<int64_t>(std::min<int64_t>(count, 1 << 20), -(1 << 20));
+      facts.retention = std::chrono::hours(24 * clamped);
+    }
+  }
+  if (!policy.purge_protection_path.empty()) {
+    if (const json::value* on = Find(body, policy.purge_protection_path); on && on->is_bool()) {
+      facts.purge_protected = on->as_bool();
+    }
+  }
+  if (!policy.customer_managed_key_path.empty()) {
+    const std::string& rule = policy.customer_managed_key_path;
+    const size_t eq = rule.find('=');
+    const json::value* value = Find(body, rule.substr(0, eq));
+    facts.customer_managed_key = value != nullptr && value->is_string() &&
+                                 EqualsIgnoreCase(value->as_string(), rule.substr(eq + 1));
+  }
+  for (const core::DependencyRule& rule : policy.dependencies) {
+    std::vector<const json::value*> values;
+    CollectAt(root, rule.path, values);
+    for (const json::value* value : values) {
+      if (value->is_null() || (value->is_string() && value->as_string().empty())) continue;
+      if (!value->is_string()) {
+        return BadContent("The property '" + rule.path + "' must be a string.", rule.path);
+      }
+      const std::string_view text = value->as_string();
+      if (rule.kind == core::DependencyRule::Kind::kKeyVaultUri) {
+        const auto vault = VaultFromUri(text);
+        if (!vault) {
+          return BadContent("The property '" + rule.path + "' must be a Key Vault URI such as "
+                            "https://myvault.vault.azure.net/.",
+                            rule.path);
+        }
+        facts.dependencies.push_back("Microsoft.KeyVault/vaults/" + *vault);
+        continue;
+      }
+      auto id = core::ResourceId::Parse(text);
+      if (!id.has_value() || !id->IsResource()) {
+        return BadContent("The property '" + rule.path + "' must be the ARM id of a resource; '" +
+                              std::string(text) + "' is not.",
+                          rule.path)
+            .WithArmCode("LinkedInvalidPropertyId");
+      }
+      facts.dependencies.push_back(id->ToString());
+    }
+  }
+  return facts;
+}
+
 Result<std::string> RequireLocation(const json::object& body) {
   const json::value* location = Find(body, "location");
   if (location == nullptr || location->is_null()) {
@@ -249,7 +351,7 @@ json::object ResourceObject(const core::ResourceRecord& record, const core::Type
                                  ? std::string(subdomain->as_string())
                                  : Lower(record.name);
     endpoint.replace(endpoint.find("{name}"), 6, host);
-    properties["endpoint"] = endpoint;
+    properties[policy.endpoint_property] = endpoint;
   }
   properties["dateCreated"] = FormatRfc3339(record.created_at);
   if (record.deleted_at) properties["deletionDate"] = FormatRfc3339(*record.deleted_at);
@@ -268,18 +370,60 @@ std::string RenderResource(const core::ResourceRecord& record, const core::TypeP
 std::string DeletedId(const core::ResourceRecord& record, const core::TypePolicy& policy) {
   const auto id = core::ResourceId::Parse(record.id);
   const std::string subscription = id ? id->subscription() : record.subscription;
+  const std::string group = id ? id->resource_group() : record.resource_group;
+  if (policy.deleted_scope == core::DeletedRouteScope::kResourceGroup) {
+    return "/subscriptions/" + subscription + "/resourceGroups/" + group + "/providers/" +
+           policy.Namespace() + "/" + policy.deleted_collection + "/" + record.name;
+  }
   std::string out = "/subscriptions/" + subscription + "/providers/" + policy.Namespace() +
                     "/locations/" + core::NormalizeLocation(record.location);
   if (policy.deleted_scope == core::DeletedRouteScope::kLocationResourceGroup) {
-    out += "/resourceGroups/" + (id ? id->resource_group() : record.resource_group);
+    out += "/resourceGroups/" + group;
   }
   return out + "/" + policy.deleted_collection + "/" + record.name;
 }
 
 json::object DeletedObject(const core::ResourceRecord& record, const core::TypePolicy& policy) {
-  json::object out = ResourceObject(record, policy);
-  out["id"] = DeletedId(record, policy);
-  out["type"] = policy.deleted_type;
+  const std::string deleted = record.deleted_at ? FormatRfc3339(*record.deleted_at) : "";
+  const std::string purge =
+      record.scheduled_purge_at ? FormatRfc3339(*record.scheduled_purge_at) : "";
+  json::object out{{"id", DeletedId(record, policy)},
+                   {"name", record.name},
+                   {"type", policy.deleted_type}};
+  switch (policy.deleted_shape) {
+    case core::DeletedShape::kResource: {
+      json::object full = ResourceObject(record, policy);
+      full["id"] = out["id"];
+      full["type"] = policy.deleted_type;
+      return full;
+    }
+    case core::DeletedShape::kServiceContract:
+      out["location"] = record.location;
+      out["properties"] = json::object{{"serviceId", record.id},
+                                       {"deletionDate", deleted},
+                                       {"scheduledPurgeDate", purge}};
+      return out;
+    case core::DeletedShape::kDeletedVault: {
+      json::object stored = ParseStored(record.body);
+      json::value tags = json::object();
+      if (json::value* t = stored.if_contains("tags"); t != nullptr && t->is_object()) tags = *t;
+      out["properties"] = json::object{{"vaultId", record.id},
+                                       {"location", record.location},
+                                       {"deletionDate", deleted},
+                                       {"scheduledPurgeDate", purge},
+                                       {"tags", std::move(tags)},
+                                       {"purgeProtectionEnabled", record.purge_protected}};
+      return out;
+    }
+    case core::DeletedShape::kDeletedAccount:
+      out["properties"] = json::object{{"storageAccountResourceId", record.id},
+                                       {"location", record.location},
+                                       {"restoreReference", core::RestoreReference(record)},
+                                       {"creationTime", FormatRfc3339(record.created_at)},
+                                       {"deletionTime", deleted},
+                                       {"scheduledPurgeDate", purge}};
+      return out;
+  }
   return out;
 }
 
@@ -366,14 +510,12 @@ HttpResponse ListResponse(const RequestContext& ctx, json::array items, const co
   return JsonResponse(200, body);
 }
 
-core::OperationRecord SucceededOperation(const RequestContext& ctx, RandomSource& random,
-                                         const std::string& status_path_prefix) {
+core::OperationRecord SucceededOperation(const RequestContext& ctx, RandomSource& random) {
   core::OperationRecord op;
   op.id = random.NewUuid();
   op.subscription = ctx.segments.size() > 1 ? AsciiLower(ctx.segments[1]) : "";
   op.created_at = ctx.now;
   json::object body;
-  body["id"] = status_path_prefix + op.id;
   body["name"] = op.id;
   body["status"] = "Succeeded";
   body["startTime"] = FormatRfc3339(ctx.now);
@@ -381,6 +523,16 @@ core::OperationRecord SucceededOperation(const RequestContext& ctx, RandomSource
   body["percentComplete"] = 100;
   op.body = json::serialize(body);
   return op;
+}
+
+boost::json::value OperationDocument(const RequestContext& ctx, const core::OperationRecord& op) {
+  std::error_code ec;
+  json::value body = json::parse(op.body, ec);
+  if (ec || !body.is_object()) body = json::object();
+  std::string path;
+  for (const std::string& segment : ctx.segments) path += "/" + segment;
+  body.as_object()["id"] = path;
+  return body;
 }
 
 }  // namespace reprieve::http::internal

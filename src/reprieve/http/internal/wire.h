@@ -12,6 +12,7 @@
 #include "reprieve/base/result.h"
 #include "reprieve/core/model/resource.h"
 #include "reprieve/core/policy/type_policy.h"
+#include "reprieve/core/service/resource_service.h"
 #include "reprieve/core/ports/resource_store.h"
 #include "reprieve/http/http_message.h"
 #include "reprieve/http/internal/context.h"
@@ -28,6 +29,12 @@ const boost::json::value* Find(const boost::json::object& object, std::string_vi
 // Checks the policy's field rules. `creating`: required fields must be present.
 Status ValidateFields(const boost::json::object& body, const core::TypePolicy& policy,
                       bool creating);
+// The lifecycle facts the policy's paths point at in `body`: retention (whole days),
+// purge protection, customer-managed key, dependencies. kInvalidArgument if the
+// retention is not a whole number or a dependency is not a valid reference.
+Result<core::ResourceFacts> ExtractFacts(const boost::json::object& body,
+                                         const core::TypePolicy& policy);
+
 // Checks `location` (a non-empty string) and `tags` (an object of at most 50 string values,
 // names up to 512 and values up to 256 characters).
 Result<std::string> RequireLocation(const boost::json::object& body);
@@ -62,9 +69,11 @@ Result<std::string> PageCursor(const RequestContext& ctx);
 HttpResponse JsonResponse(int status, const boost::json::value& body);
 HttpResponse EmptyResponse(int status);
 
-// A finished operation's status document and record, for a change made now.
-core::OperationRecord SucceededOperation(const RequestContext& ctx, RandomSource& random,
-                                         const std::string& status_path_prefix);
+// A finished operation's status document and record, for a change made now. The status
+// URLs that serve it add the document's "id" (their own path).
+core::OperationRecord SucceededOperation(const RequestContext& ctx, RandomSource& random);
+// The stored status document of `op` with "id" set to the path it was requested at.
+boost::json::value OperationDocument(const RequestContext& ctx, const core::OperationRecord& op);
 // Absolute URL on the request's host for `path` + "?api-version=" + the request's version.
 std::string AbsoluteUrl(const RequestContext& ctx, const std::string& path);
 
