@@ -60,3 +60,45 @@ TEST(PolicyCatalogTest, ApiVersionsIncludeThoseRealClientsSend) {
 
 }  // namespace
 }  // namespace reprieve::core
+
+namespace reprieve::core {
+namespace {
+
+TEST(TypePolicyTest, ApiManagementSoftDeletesFrom2020_06_01_PreviewOn) {
+  const TypePolicy& apim = *PolicyCatalog::Builtin().Find("Microsoft.ApiManagement/service");
+  EXPECT_FALSE(apim.SoftDeletesAt("2019-12-01"));
+  EXPECT_TRUE(apim.SoftDeletesAt("2020-06-01-preview"));
+  EXPECT_TRUE(apim.SoftDeletesAt("2020-12-01"));
+  EXPECT_TRUE(apim.SoftDeletesAt("2024-05-01"));
+  EXPECT_FALSE(apim.SoftDeletesAt(""));
+}
+
+TEST(TypePolicyTest, TypesWithoutAMinimumSoftDeleteAtAnyVersion) {
+  EXPECT_TRUE(Accounts().SoftDeletesAt("2017-04-18"));
+}
+
+TEST(TypePolicyTest, EveryBuiltinSoftDeleteTypeIsCompleteData) {
+  for (const TypePolicy& policy : PolicyCatalog::Builtin().policies()) {
+    if (!policy.soft_delete) continue;
+    EXPECT_GT(policy.retention, Duration::zero()) << policy.type;
+    EXPECT_FALSE(policy.deleted_collection.empty()) << policy.type;
+    EXPECT_NE(policy.deleted_scope, DeletedRouteScope::kNone) << policy.type;
+    EXPECT_FALSE(policy.nothing_to_restore.arm_code.empty()) << policy.type;
+    if (policy.name_held_while_deleted) {
+      EXPECT_FALSE(policy.name_held.arm_code.empty()) << policy.type;
+    }
+    if (policy.name_scope == NameScope::kGlobal) {
+      EXPECT_FALSE(policy.name_taken.arm_code.empty()) << policy.type;
+    }
+    if (policy.name_reservation > Duration::zero()) {
+      EXPECT_NE(policy.name_reserved.message.find("{until}"), std::string::npos) << policy.type;
+    }
+    if (!policy.retention_rule.path.empty()) {
+      EXPECT_LE(policy.retention_rule.min_days, policy.retention_rule.default_days) << policy.type;
+      EXPECT_LE(policy.retention_rule.default_days, policy.retention_rule.max_days) << policy.type;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace reprieve::core

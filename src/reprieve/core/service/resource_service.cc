@@ -346,7 +346,15 @@ Status ResourceService::ClaimName(const TypePolicy& policy, const ResourceRecord
     if (AsciiLower(name->id) == record.key) return OkStatus();  // ours already
     auto owner = store_.Get(AsciiLower(name->id));
     if (owner.has_value() && owner->state == LifecycleState::kSoftDeleted) {
-      return policy.name_held.Render(owner->id, owner->name, policy.type);
+      if (policy.name_held_while_deleted) {
+        return policy.name_held.Render(owner->id, owner->name, policy.type);
+      }
+      // The deleted resource does not hold its name: the new one takes it, and the deleted
+      // one can no longer be restored.
+      batch.expect.push_back({key, Kind::kActive, name->version});
+      batch.expect.push_back({owner->key, Kind::kSoftDeleted, owner->version});
+      batch.put.push_back(NameRecordFor(record, record.created_at));
+      return OkStatus();
     }
     return policy.name_taken.Render(name->id, record.name, policy.type);
   }
@@ -423,6 +431,17 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
           .WithTarget(policy.restore_reference_path);
     }
     REPRIEVE_RETURN_IF_ERROR(RequireDependencies(*existing));
+    if (policy.name_scope == NameScope::kGlobal) {
+      // A type whose deleted resources do not hold their names may have lost it meanwhile.
+      const std::string name_key = NameKey(policy.type, existing->name);
+      auto name = store_.Get(name_key);
+      if (!name.has_value() || name->state != LifecycleState::kActive ||
+          AsciiLower(name->id) != key) {
+        return policy.name_taken.Render(name.has_value() ? name->id : id_text, existing->name,
+                                        policy.type);
+      }
+      batch.expect.push_back({name_key, Kind::kActive, name->version});
+    }
     // Recover: the deleted record's body comes back whole; the request only says "restore".
     ResourceRecord record = *existing;
     batch.expect.push_back({key, Kind::kSoftDeleted, record.version});

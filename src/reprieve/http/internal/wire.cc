@@ -353,6 +353,16 @@ json::object ResourceObject(const core::ResourceRecord& record, const core::Type
     endpoint.replace(endpoint.find("{name}"), 6, host);
     properties[policy.endpoint_property] = endpoint;
   }
+  // The lifecycle facts in force, also where the caller left them to their defaults.
+  constexpr std::string_view kProperties = "properties.";
+  const std::string& retention_path = policy.retention_rule.path;
+  if (record.retention && retention_path.rfind(kProperties, 0) == 0) {
+    properties[retention_path.substr(kProperties.size())] =
+        std::chrono::duration_cast<std::chrono::hours>(*record.retention).count() / 24;
+  }
+  if (record.purge_protected && policy.purge_protection_path.rfind(kProperties, 0) == 0) {
+    properties[policy.purge_protection_path.substr(kProperties.size())] = true;
+  }
   properties["dateCreated"] = FormatRfc3339(record.created_at);
   if (record.deleted_at) properties["deletionDate"] = FormatRfc3339(*record.deleted_at);
   if (record.scheduled_purge_at) {
