@@ -84,6 +84,7 @@ TEST_P(StoreConformanceTest, PutRoundTripsEveryField) {
   r.retention = std::chrono::days(9);
   r.purge_protected = true;
   r.customer_managed_key = true;
+  r.transient = true;
   r.dependencies = {"/subscriptions/s1/resourcegroups/rg/providers/ns/vaults/v",
                     "Microsoft.KeyVault/vaults/kv1"};
   ASSERT_OK(store_->Apply(Put(r)));

@@ -19,7 +19,7 @@ void PrintTo(const ResourceRecord& r, std::ostream* os) {
       << " changed=" << FormatRfc3339(r.changed_at) << " by=" << r.created_by << "/" << r.changed_by
       << " deleted=" << time(r.deleted_at) << " purge=" << time(r.scheduled_purge_at)
       << " retention=" << (r.retention ? std::to_string(r.retention->count()) : "-")
-      << " protected=" << r.purge_protected << " cmk=" << r.customer_managed_key << " deps=";
+      << " protected=" << r.purge_protected << " cmk=" << r.customer_managed_key << " transient=" << r.transient << " deps=";
   for (const auto& d : r.dependencies) *os << d << ";";
   *os << " secrets=" << r.secrets.size() << "B}";
 }

@@ -110,7 +110,9 @@ HandlerResult PutResource(ApiState& state, const RequestContext& ctx, const Type
       put.restore_reference = std::string(reference->as_string());
     }
   } else {
-    REPRIEVE_ASSIGN_OR_RETURN(put.location, RequireLocation(body));
+    if (policy.parent_type.empty()) {
+      REPRIEVE_ASSIGN_OR_RETURN(put.location, RequireLocation(body));
+    }
     REPRIEVE_RETURN_IF_ERROR(ValidateTags(body));
     REPRIEVE_ASSIGN_OR_RETURN(put.facts, ExtractFacts(body, policy));
     put.body = StoredBody(std::move(body));
@@ -254,6 +256,20 @@ HandlerResult ListActive(ApiState& state, const RequestContext& ctx, const TypeP
   return ListResponse(ctx, std::move(items), page);
 }
 
+HandlerResult ListChildren(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
+                           const ResourceId& parent) {
+  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
+  REPRIEVE_ASSIGN_OR_RETURN(const int limit, PageSize(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(const std::string after, PageCursor(ctx));
+  REPRIEVE_ASSIGN_OR_RETURN(const core::Page page,
+                            state.service.ListChildren(policy, parent, after, limit));
+  json::array items;
+  for (const core::ResourceRecord& record : page.items) {
+    items.push_back(ResourceObject(record, policy));
+  }
+  return ListResponse(ctx, std::move(items), page);
+}
+
 HandlerResult ListDeleted(ApiState& state, const RequestContext& ctx, const TypePolicy& policy) {
   if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
   REPRIEVE_ASSIGN_OR_RETURN(const int limit, PageSize(ctx));
@@ -326,7 +342,19 @@ HandlerResult DeletedAction(ApiState& state, const RequestContext& ctx, const Ty
   put.restore = true;
   put.caller = ctx.caller;
   REPRIEVE_ASSIGN_OR_RETURN(const core::PutOutcome outcome, state.service.Put(put));
-  return ResourceResponse(200, outcome.record, policy);
+  // The workspace, and what became of its children: back, re-created, or not.
+  json::object body = ResourceObject(outcome.record, policy);
+  json::array not_recreated;
+  for (const auto& [child, reason] : outcome.not_recreated_children) {
+    not_recreated.push_back(json::object{{"id", child}, {"reason", reason}});
+  }
+  body["recovery"] = json::object{
+      {"restoredChildren", json::value_from(outcome.restored_children)},
+      {"recreatedChildren", json::value_from(outcome.recreated_children)},
+      {"notRecreatedChildren", std::move(not_recreated)}};
+  HttpResponse response = JsonResponse(200, body);
+  response.SetHeader("ETag", outcome.record.etag);
+  return response;
 }
 
 // GET .../locations/{loc}/operationStatuses/{id} (Azure-AsyncOperation: always 200 with the
@@ -381,7 +409,21 @@ std::optional<HandlerResult> RouteResources(ApiState& state, RequestContext& ctx
     const ResourceId id = ResourceId::Resource(seg[1], seg[3], policy->Namespace(),
                                                policy->ResourceType(), seg[7]);
     if (n == 8) return ResourceRoute(state, ctx, *policy, id);
+    // .../{type}/{name}/{childType}: a child list, else an action.
+    if (const TypePolicy* child = catalog.Find(policy->type + "/" + seg[8])) {
+      return ListChildren(state, ctx, *child, id);
+    }
     return ActionRoute(state, ctx, *policy, id, seg[8]);
+  }
+  // /subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}/{childType}/{childName}
+  if (ctx.SegmentIs(2, "resourceGroups") && ctx.SegmentIs(4, "providers") && n == 10) {
+    if (catalog.InNamespace(seg[5]).empty()) return UnknownNamespace(seg[5]);
+    const TypePolicy* policy = catalog.Find(seg[5] + "/" + seg[6] + "/" + seg[8]);
+    if (policy == nullptr) return UnknownType(ctx, seg[5], seg[6] + "/" + seg[8]);
+    if (Status version = RequireApiVersion(ctx, *policy); !version.ok()) return version;
+    const ResourceId parent_type = ResourceId::Resource(seg[1], seg[3], policy->Namespace(),
+                                                        seg[6], seg[7]);
+    return ResourceRoute(state, ctx, *policy, parent_type.Child(policy->ChildSegment(), seg[9]));
   }
 
   if (!ctx.SegmentIs(2, "providers")) return std::nullopt;

@@ -42,6 +42,7 @@ struct ResourceRecord {
   std::optional<Duration> retention;  // the resource's own retention; nullopt: the policy's
   bool purge_protected = false;       // purge refused until the retention has passed
   bool customer_managed_key = false;  // encrypted with a customer-managed key
+  bool transient = false;             // a child in a passing state (a running job)
   // What a recover needs active first: ARM ids ("/subscriptions/...") of dependencies, or
   // "{type}/{name}" for a globally named one known only by name (a Key Vault URI).
   std::vector<std::string> dependencies;

@@ -66,6 +66,12 @@ ResourceId ResourceId::Child(std::string type, std::string name) const {
   return child;
 }
 
+ResourceId ResourceId::Parent() const {
+  ResourceId parent = *this;
+  parent.types_.pop_back();
+  return parent;
+}
+
 const std::string& ResourceId::name() const {
   if (!types_.empty()) return types_.back().second;
   if (!resource_group_.empty()) return resource_group_;

@@ -33,6 +33,10 @@ class ResourceId {
   bool IsSubscription() const { return resource_group_.empty(); }
   bool IsResourceGroup() const { return !resource_group_.empty() && namespace_.empty(); }
   bool IsResource() const { return !namespace_.empty(); }
+  // A child resource (.../{type}/{name}/{childType}/{childName}).
+  bool IsChild() const { return types_.size() > 1; }
+  // The enclosing resource. REQUIRES: IsChild().
+  ResourceId Parent() const;
 
   const std::string& subscription() const { return subscription_; }
   const std::string& resource_group() const { return resource_group_; }

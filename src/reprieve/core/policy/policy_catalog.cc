@@ -164,6 +164,47 @@ TypePolicy MachineLearningWorkspacePolicy() {
   return p;
 }
 
+// A child of Machine Learning workspaces, named and versioned like its parent.
+TypePolicy MachineLearningChildPolicy(const std::string& child, ParentDelete on_parent_delete) {
+  const TypePolicy workspace = MachineLearningWorkspacePolicy();
+  TypePolicy p;
+  p.type = workspace.type + "/" + child;
+  p.api_versions = workspace.api_versions;
+  p.name_rule = {1, 255, "[a-zA-Z0-9][a-zA-Z0-9_.-]*"};
+  p.parent_type = workspace.type;
+  p.on_parent_delete = on_parent_delete;
+  p.fields = {{"properties", JsonKind::kObject, false}};
+  return p;
+}
+
+std::vector<TypePolicy> MachineLearningChildPolicies() {
+  std::vector<TypePolicy> children;
+  // The seed's table: kept with the workspace and back on recover...
+  for (const char* child : {"models", "data", "environments", "components", "datastores",
+                            "notebooks", "pipelines", "designerPipelines", "labelingJobs"}) {
+    children.push_back(MachineLearningChildPolicy(child, ParentDelete::kSoftDelete));
+  }
+  // ...jobs too (run history, AutoML jobs), except queued or running ones...
+  TypePolicy jobs = MachineLearningChildPolicy("jobs", ParentDelete::kSoftDelete);
+  jobs.transient_path =
+      "properties.status=NotStarted|Queued|Preparing|Provisioning|Starting|Running|Finalizing|"
+      "CancelRequested";
+  jobs.fields.push_back({"properties.status", JsonKind::kString, false});
+  children.push_back(std::move(jobs));
+  // ...deleted for good: compute, inference endpoints, internal cache...
+  for (const char* child : {"computes", "onlineEndpoints", "batchEndpoints", "caches"}) {
+    children.push_back(MachineLearningChildPolicy(child, ParentDelete::kHardDelete));
+  }
+  // ...and re-created on recover, best effort: role assignments and linked (Databricks)
+  // workspaces, the latter only while what they link to is there.
+  children.push_back(MachineLearningChildPolicy("roleAssignments", ParentDelete::kRecreate));
+  TypePolicy linked = MachineLearningChildPolicy("linkedWorkspaces", ParentDelete::kRecreate);
+  linked.dependencies = {{"properties.linkedWorkspaceResourceId", DependencyRule::Kind::kArmId}};
+  linked.fields.push_back({"properties.linkedWorkspaceResourceId", JsonKind::kString, true});
+  children.push_back(std::move(linked));
+  return children;
+}
+
 TypePolicy KeyVaultPolicy(std::string type, std::string collection, std::string endpoint) {
   TypePolicy p;
   p.type = "Microsoft.KeyVault/" + type;
@@ -245,13 +286,16 @@ TypePolicy StorageAccountPolicy() {
 }  // namespace
 
 std::vector<TypePolicy> BuiltinPolicies() {
-  return {ResourceGroupPolicy(),
-          CognitiveServicesAccountPolicy(),
-          ApiManagementServicePolicy(),
-          MachineLearningWorkspacePolicy(),
-          KeyVaultPolicy("vaults", "deletedVaults", "https://{name}.vault.azure.net/"),
-          KeyVaultPolicy("managedHSMs", "deletedManagedHSMs", "https://{name}.managedhsm.azure.net/"),
-          StorageAccountPolicy()};
+  std::vector<TypePolicy> policies = {
+      ResourceGroupPolicy(),
+      CognitiveServicesAccountPolicy(),
+      ApiManagementServicePolicy(),
+      MachineLearningWorkspacePolicy(),
+      KeyVaultPolicy("vaults", "deletedVaults", "https://{name}.vault.azure.net/"),
+      KeyVaultPolicy("managedHSMs", "deletedManagedHSMs", "https://{name}.managedhsm.azure.net/"),
+      StorageAccountPolicy()};
+  for (TypePolicy& child : MachineLearningChildPolicies()) policies.push_back(std::move(child));
+  return policies;
 }
 
 const PolicyCatalog& PolicyCatalog::Builtin() {

@@ -25,6 +25,8 @@ std::string TypePolicy::Namespace() const { return type.substr(0, type.find('/')
 
 std::string TypePolicy::ResourceType() const { return type.substr(type.find('/') + 1); }
 
+std::string TypePolicy::ChildSegment() const { return type.substr(type.rfind('/') + 1); }
+
 bool TypePolicy::SupportsApiVersion(std::string_view version) const {
   for (const std::string& supported : api_versions) {
     if (EqualsIgnoreCase(supported, version)) return true;

@@ -87,6 +87,13 @@ struct FieldRule {
   bool required_on_create = false;
 };
 
+// What happens to a child resource when its parent is deleted.
+enum class ParentDelete {
+  kSoftDelete,  // soft-deleted with it, back on recover (models, data, datastores, ...)
+  kHardDelete,  // deleted for good (compute, endpoints, queued or running jobs)
+  kRecreate,    // deleted, and re-created on recover when its dependencies allow (best effort)
+};
+
 struct TypePolicy {
   std::string type;                       // "Microsoft.CognitiveServices/accounts"
   std::vector<std::string> api_versions;  // every accepted version, newest first
@@ -133,8 +140,14 @@ struct TypePolicy {
   std::string endpoint_template;  // rendered as properties.<endpoint_property>; {name} replaced
   std::string endpoint_property = "endpoint";
 
+  // Child types: the parent's type, and what the parent's delete does to them.
+  std::string parent_type;
+  ParentDelete on_parent_delete = ParentDelete::kSoftDelete;
+  std::string transient_path;  // "path=v1|v2": children in those states are hard-deleted
+
   std::string Namespace() const;      // "Microsoft.CognitiveServices"
-  std::string ResourceType() const;   // "accounts"
+  std::string ResourceType() const;   // "accounts"; "workspaces/models" for a child
+  std::string ChildSegment() const;   // the last type segment: "models"
   bool SupportsApiVersion(std::string_view version) const;
   // "v1,v2,...": the list ARM prints in InvalidApiVersionParameter.
   std::string ApiVersionList() const;

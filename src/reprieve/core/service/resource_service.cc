@@ -246,8 +246,9 @@ Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
   while (true) {
     REPRIEVE_ASSIGN_OR_RETURN(Page page, store_.List(query));
     for (ResourceRecord& child : page.items) {
-      batch.expect.push_back({child.key, Kind::kActive, child.version});
       const TypePolicy* policy = catalog_.Find(child.type);
+      if (policy != nullptr && !policy->parent_type.empty()) continue;  // with its parent
+      batch.expect.push_back({child.key, Kind::kActive, child.version});
       DeleteRequest cascade{ResourceId::Resource("", "", "", "", ""), caller, std::nullopt,
                             policy ? policy->api_versions.front() : "", false, false};
       bool soft = false;
@@ -255,10 +256,13 @@ Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
         REPRIEVE_ASSIGN_OR_RETURN(soft, SoftDeletes(*policy, child, cascade));
       }
       if (soft) {
-        batch.put.push_back(SoftDeletedAt(std::move(child), *policy, now, caller));
+        ResourceRecord deleted = SoftDeletedAt(std::move(child), *policy, now, caller);
+        REPRIEVE_RETURN_IF_ERROR(AppendChildDeletion(deleted, true, now, caller, batch));
+        batch.put.push_back(std::move(deleted));
         ++outcome.soft_deleted;
       } else {
         AppendRemoval(child, policy, now, batch);
+        REPRIEVE_RETURN_IF_ERROR(AppendChildRemoval(child, now, batch));
         ++outcome.deleted;
       }
     }
@@ -407,8 +411,78 @@ Status ResourceService::RequireDependencies(const ResourceRecord& record) {
   return OkStatus();
 }
 
+Result<std::vector<ResourceRecord>> ResourceService::Children(const ResourceRecord& parent,
+                                                             bool deleted) {
+  std::vector<ResourceRecord> children;
+  ListQuery query;
+  query.key_prefix = parent.key + "/";
+  query.state = deleted ? LifecycleState::kSoftDeleted : LifecycleState::kActive;
+  query.limit = 1000;
+  while (true) {
+    REPRIEVE_ASSIGN_OR_RETURN(Page page, store_.List(query));
+    for (ResourceRecord& child : page.items) children.push_back(std::move(child));
+    if (page.next_after.empty()) return children;
+    query.after_key = page.next_after;
+  }
+}
+
+Status ResourceService::AppendChildDeletion(const ResourceRecord& parent, bool soft, Timestamp now,
+                                            const std::string& caller, WriteBatch& batch) {
+  REPRIEVE_ASSIGN_OR_RETURN(std::vector<ResourceRecord> children, Children(parent, false));
+  for (ResourceRecord& child : children) {
+    batch.expect.push_back({child.key, Kind::kActive, child.version});
+    const TypePolicy* policy = catalog_.Find(child.type);
+    const bool kept = soft && policy != nullptr && !child.transient &&
+                      policy->on_parent_delete != ParentDelete::kHardDelete;
+    if (!kept) {
+      AppendRemoval(child, policy, now, batch);
+      continue;
+    }
+    // Soft-deleted with the parent, on the parent's schedule.
+    child.state = LifecycleState::kSoftDeleted;
+    child.version += 1;
+    child.changed_at = now;
+    child.changed_by = caller;
+    child.deleted_at = parent.deleted_at.value_or(now);
+    child.scheduled_purge_at = parent.scheduled_purge_at.value_or(now);
+    batch.put.push_back(std::move(child));
+  }
+  return OkStatus();
+}
+
+Status ResourceService::AppendChildRemoval(const ResourceRecord& parent, Timestamp now,
+                                           WriteBatch& batch) {
+  for (const bool deleted : {false, true}) {
+    REPRIEVE_ASSIGN_OR_RETURN(const std::vector<ResourceRecord> children,
+                              Children(parent, deleted));
+    for (const ResourceRecord& child : children) {
+      AppendRemoval(child, catalog_.Find(child.type), now, batch);
+    }
+  }
+  return OkStatus();
+}
+
+Result<Page> ResourceService::ListChildren(const TypePolicy& policy, const ResourceId& parent,
+                                           const std::string& after, int limit) {
+  REPRIEVE_RETURN_IF_ERROR(Get(parent).status());
+  ListQuery query;
+  query.type = policy.type;
+  query.key_prefix = parent.Key() + "/";
+  query.state = LifecycleState::kActive;
+  query.after_key = after;
+  query.limit = limit;
+  return store_.List(query);
+}
+
 Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const TypePolicy& policy) {
   REPRIEVE_ASSIGN_OR_RETURN(const ResourceRecord group, RequireGroup(request.id));
+  std::optional<ResourceRecord> parent;
+  if (request.id.IsChild()) {
+    // Children live only under a live parent (a soft-deleted workspace takes no children).
+    REPRIEVE_ASSIGN_OR_RETURN(parent, Get(request.id.Parent()));
+  }
+  // Children are proxy resources: they live where their parent does.
+  const std::string& location = parent ? parent->location : request.location;
   const std::string key = request.id.Key();
   auto existing = store_.Get(key);
   if (!existing.has_value() && existing.status().code() != StatusCode::kNotFound) {
@@ -454,8 +528,33 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     record.changed_at = now;
     record.changed_by = request.caller;
     batch.put.push_back(record);
+    PutOutcome outcome{record, PutOutcome::Kind::kRestored, {}, {}, {}};
+    // Children soft-deleted with it come back; those re-created on recover come back when
+    // what they depend on is there, and are reported otherwise.
+    REPRIEVE_ASSIGN_OR_RETURN(std::vector<ResourceRecord> children, Children(*existing, true));
+    for (ResourceRecord& child : children) {
+      const TypePolicy* child_policy = catalog_.Find(child.type);
+      batch.expect.push_back({child.key, Kind::kSoftDeleted, child.version});
+      const bool recreate =
+          child_policy != nullptr && child_policy->on_parent_delete == ParentDelete::kRecreate;
+      if (recreate) {
+        if (Status usable = RequireDependencies(child); !usable.ok()) {
+          AppendRemoval(child, child_policy, now, batch);
+          outcome.not_recreated_children.emplace_back(child.id, usable.message());
+          continue;
+        }
+      }
+      child.state = LifecycleState::kActive;
+      child.version += 1;
+      child.deleted_at.reset();
+      child.scheduled_purge_at.reset();
+      child.changed_at = now;
+      child.changed_by = request.caller;
+      (recreate ? outcome.recreated_children : outcome.restored_children).push_back(child.id);
+      batch.put.push_back(std::move(child));
+    }
     REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
-    return PutOutcome{std::move(record), PutOutcome::Kind::kRestored};
+    return outcome;
   }
 
   if (deleted && policy.name_held_while_deleted) {
@@ -464,12 +563,12 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
 
   if (existing.has_value() && !deleted) {
     ResourceRecord record = *existing;
-    if (NormalizeLocation(record.location) != NormalizeLocation(request.location)) {
+    if (NormalizeLocation(record.location) != NormalizeLocation(location)) {
       return AlreadyExistsError("The resource '" + record.id + "' already exists in location '" +
                                 record.location + "' in resource group '" +
                                 request.id.resource_group() +
                                 "'. A resource with the same name cannot be created in location '" +
-                                request.location + "'. Please select a new resource name.")
+                                location + "'. Please select a new resource name.")
           .WithArmCode("InvalidResourceLocation")
           .WithTarget("location");
     }
@@ -479,6 +578,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     if (request.facts.retention) record.retention = request.facts.retention;
     if (request.facts.purge_protected) record.purge_protected = *request.facts.purge_protected;
     record.customer_managed_key = request.facts.customer_managed_key;
+    record.transient = request.facts.transient;
     record.dependencies = request.facts.dependencies;
     record.version += 1;
     record.etag = NewEtag();
@@ -497,7 +597,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
   record.resource_group = AsciiLower(request.id.resource_group());
   record.type = policy.type;
   record.name = request.id.name();
-  record.location = request.location;
+  record.location = location;
   record.body = request.body;
   record.secrets = NewSecrets(policy);
   record.state = LifecycleState::kActive;
@@ -513,6 +613,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
   }
   record.purge_protected = request.facts.purge_protected.value_or(false);
   record.customer_managed_key = request.facts.customer_managed_key;
+  record.transient = request.facts.transient;
   record.dependencies = request.facts.dependencies;
   if (deleted) {
     // The type does not hold deleted names: the new resource replaces the deleted one,
@@ -524,6 +625,11 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
   REPRIEVE_RETURN_IF_ERROR(ClaimName(policy, record, batch));
   batch.expect.push_back({group.key, Kind::kActive, 0});
   batch.touch.push_back(group.key);
+  if (parent) {
+    // Touching the parent makes a racing delete of it retry and see this child.
+    batch.expect.push_back({parent->key, Kind::kActive, 0});
+    batch.touch.push_back(parent->key);
+  }
   batch.put.push_back(record);
   REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
   return PutOutcome{std::move(record), PutOutcome::Kind::kCreated};
@@ -551,6 +657,7 @@ Result<ResourceRecord> ResourceService::Update(const ResourceRecord& current, st
     if (facts->retention) record.retention = facts->retention;
     if (facts->purge_protected) record.purge_protected = *facts->purge_protected;
     record.customer_managed_key = facts->customer_managed_key;
+    record.transient = facts->transient;
     record.dependencies = facts->dependencies;
   }
   record.body = std::move(body);
@@ -601,6 +708,7 @@ Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request) 
     REPRIEVE_RETURN_IF_ERROR(RefusePurgeWhileProtected(*existing, now));
     batch.expect.push_back({existing->key, Kind::kSoftDeleted, existing->version});
     AppendRemoval(*existing, &policy, now, batch);
+    REPRIEVE_RETURN_IF_ERROR(AppendChildRemoval(*existing, now, batch));
     REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
     outcome.existed = true;
     outcome.record = *existing;
@@ -619,11 +727,13 @@ Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request) 
   outcome.existed = true;
   if (soft) {
     ResourceRecord record = SoftDeletedAt(*existing, policy, now, request.caller);
+    REPRIEVE_RETURN_IF_ERROR(AppendChildDeletion(record, true, now, request.caller, batch));
     batch.put.push_back(record);
     outcome.soft_deleted = true;
     outcome.record = std::move(record);
   } else {
     AppendRemoval(*existing, &policy, now, batch);
+    REPRIEVE_RETURN_IF_ERROR(AppendChildRemoval(*existing, now, batch));
     outcome.record = *existing;
   }
   REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
@@ -769,6 +879,7 @@ Status ResourceService::Purge(const TypePolicy& policy, const DeletedRef& ref,
            WriteBatch batch;
            batch.expect.push_back({record.key, Kind::kSoftDeleted, record.version});
            AppendRemoval(record, &policy, now, batch);
+           REPRIEVE_RETURN_IF_ERROR(AppendChildRemoval(record, now, batch));
            if (operation) batch.operations.push_back(*operation);
            REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
            return true;

@@ -31,6 +31,7 @@ struct ResourceFacts {
   std::optional<Duration> retention;    // the retention property, when given
   std::optional<bool> purge_protected;  // the purge protection property, when given
   bool customer_managed_key = false;
+  bool transient = false;
   std::vector<std::string> dependencies;  // see ResourceRecord::dependencies
 };
 
@@ -58,6 +59,11 @@ struct PutOutcome {
   enum class Kind { kCreated, kUpdated, kRestored };
   ResourceRecord record;
   Kind kind = Kind::kCreated;
+  // A restore: the children that came back, those re-created, and those that could not be
+  // (id, why).
+  std::vector<std::string> restored_children = {};
+  std::vector<std::string> recreated_children = {};
+  std::vector<std::pair<std::string, std::string>> not_recreated_children = {};
 };
 
 struct DeleteOutcome {
@@ -139,6 +145,9 @@ class ResourceService {
   // soft-deleted resource is purged. kInvalidArgument if dependents are to be deleted
   // without a permanent delete.
   Result<DeleteOutcome> Delete(const DeleteRequest& request);
+  // Live children of `parent` of a child type. kNotFound if the parent is not live.
+  Result<Page> ListChildren(const TypePolicy& policy, const ResourceId& parent,
+                            const std::string& after, int limit);
   // Live resources of `type` in the subscription, or in one group when `resource_group`
   // is set.
   Result<Page> ListActive(const TypePolicy& policy, const std::string& subscription,
@@ -200,6 +209,15 @@ class ResourceService {
   Status RequireDependencies(const ResourceRecord& record);
   Status ValidateFacts(const TypePolicy& policy, const ResourceFacts& facts,
                        const ResourceRecord* existing);
+  // The live children of `parent` (every child type), or, with `deleted`, the soft-deleted
+  // ones.
+  Result<std::vector<ResourceRecord>> Children(const ResourceRecord& parent, bool deleted);
+  // Appends what deleting `parent` does to its children: soft-deleted with it (its dates),
+  // or removed.
+  Status AppendChildDeletion(const ResourceRecord& parent, bool soft, Timestamp now,
+                             const std::string& caller, WriteBatch& batch);
+  // Appends the removal of every child of `parent`, live or soft-deleted.
+  Status AppendChildRemoval(const ResourceRecord& parent, Timestamp now, WriteBatch& batch);
   // kFailedPrecondition (PurgeProtected) while `record`'s purge protection holds at `now`.
   static Status RefusePurgeWhileProtected(const ResourceRecord& record, Timestamp now);
   Result<GroupDeleteOutcome> DeleteGroupOnce(const ResourceId& group, const std::string& caller,

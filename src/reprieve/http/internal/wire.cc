@@ -222,6 +222,16 @@ Result<core::ResourceFacts> ExtractFacts(const json::object& body, const core::T
     facts.customer_managed_key = value != nullptr && value->is_string() &&
                                  EqualsIgnoreCase(value->as_string(), rule.substr(eq + 1));
   }
+  if (!policy.transient_path.empty()) {
+    const std::string& rule = policy.transient_path;
+    const size_t eq = rule.find('=');
+    const json::value* value = Find(body, rule.substr(0, eq));
+    if (value != nullptr && value->is_string()) {
+      for (std::string_view state : Split(std::string_view(rule).substr(eq + 1), '|')) {
+        facts.transient = facts.transient || EqualsIgnoreCase(value->as_string(), state);
+      }
+    }
+  }
   for (const core::DependencyRule& rule : policy.dependencies) {
     std::vector<const json::value*> values;
     CollectAt(root, rule.path, values);

@@ -26,7 +26,8 @@ using core::ResourceRecord;
 constexpr const char* kColumns =
     "key, id, subscription, resource_group, type, name, location, body, secrets, state, "
     "version, etag, created_at, changed_at, created_by, changed_by, deleted_at, "
-    "scheduled_purge_at, retention_ms, purge_protected, customer_managed_key, dependencies";
+    "scheduled_purge_at, retention_ms, purge_protected, customer_managed_key, dependencies, "
+    "transient";
 
 int64_t ToMillis(Timestamp t) { return t.time_since_epoch().count(); }
 Timestamp FromMillis(int64_t ms) { return Timestamp(Duration(ms)); }
@@ -146,6 +147,7 @@ ResourceRecord ReadRecord(sqlite3_stmt* stmt) {
   }
   r.purge_protected = sqlite3_column_int(stmt, 19) != 0;
   r.customer_managed_key = sqlite3_column_int(stmt, 20) != 0;
+  r.transient = sqlite3_column_int(stmt, 22) != 0;
   const std::string dependencies = ColumnText(stmt, 21);
   for (std::string_view dependency : Split(dependencies, '\n')) {
     if (!dependency.empty()) r.dependencies.emplace_back(dependency);
@@ -468,7 +470,7 @@ class SqliteStore final : public core::ResourceStore {
           sqlite3_stmt * stmt,
           writer_->Prepare(std::string("INSERT OR REPLACE INTO resources (") + kColumns +
                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                           "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"));
+                           "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"));
       BindText(stmt, 1, r.key);
       BindText(stmt, 2, r.id);
       BindText(stmt, 3, r.subscription);
@@ -492,7 +494,8 @@ class SqliteStore final : public core::ResourceStore {
       sqlite3_bind_int(stmt, 21, r.customer_managed_key ? 1 : 0);
       std::string dependencies;
       for (const std::string& dependency : r.dependencies) dependencies += dependency + "\n";
-      BindText(stmt, 22, dependencies);      REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing a record"));
+      BindText(stmt, 22, dependencies);
+      sqlite3_bind_int(stmt, 23, r.transient ? 1 : 0);      REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing a record"));
     }
     for (const core::OperationRecord& op : batch.operations) {
       REPRIEVE_ASSIGN_OR_RETURN(
