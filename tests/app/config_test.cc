@@ -24,7 +24,7 @@ TEST(ConfigTest, ParsesEveryFlagInBothForms) {
       ParseFlags({"--listen", "0.0.0.0:0", "--data-dir=/tmp/x", "--clock", "manual",
                   "--clock-start", "2026-01-01T00:00:00Z", "--tls-cert", "c.pem", "--tls-key=k.pem",
                   "--plain-listen", "127.0.0.1:8080", "--sweep-interval-ms", "10",
-                  "--io-threads=4", "--verbose"}));
+                  "--io-threads=4", "--verbose", "--name-reservation", "PT12H"}));
   EXPECT_EQ(config.listen_host, "0.0.0.0");
   EXPECT_EQ(config.listen_port, 0);
   EXPECT_EQ(config.store, "sqlite:/tmp/x/reprieve.db");
@@ -36,6 +36,7 @@ TEST(ConfigTest, ParsesEveryFlagInBothForms) {
   EXPECT_EQ(config.sweep_interval, std::chrono::milliseconds(10));
   EXPECT_EQ(config.io_threads, 4);
   EXPECT_TRUE(config.verbose);
+  EXPECT_EQ(config.name_reservation, std::chrono::hours(12));
 }
 
 TEST(ConfigTest, RefusesBadFlagsNamingThem) {
@@ -50,6 +51,7 @@ TEST(ConfigTest, RefusesBadFlagsNamingThem) {
            {"--plain-listen", "0.0.0.0:80"},
            {"--sweep-interval-ms", "0"},
            {"--io-threads", "x"},
+           {"--name-reservation", "a week"},
            {"--frobnicate"}}) {
     const auto result = ParseFlags(bad);
     EXPECT_THAT(result, StatusIs(StatusCode::kInvalidArgument)) << bad[0];

@@ -48,6 +48,8 @@ Usage: reprieved [flags]
   --plain-listen HOST:PORT  also serve plain HTTP here (loopback only; for benchmarks; SDKs
                             refuse bearer tokens over plain HTTP)
   --sweep-interval-ms N     how often the purge sweeper looks for due purges (default 250)
+  --name-reservation DUR    how long an API Management name stays reserved for its
+                            subscription after a purge (ISO-8601 duration; default P7D)
   --io-threads N            network threads (default 2)
   --verbose                 log debug detail
   --version                 print the version and exit
@@ -139,6 +141,13 @@ Result<Config> ParseFlags(const std::vector<std::string>& args) {
       auto v = number(1, 60000);
       if (!v) return v.status();
       config.sweep_interval = std::chrono::milliseconds(*v);
+    } else if (flag == "--name-reservation") {
+      auto v = next();
+      if (!v) return v.status();
+      config.name_reservation = ParseIsoDuration(*v);
+      if (!config.name_reservation) {
+        return BadFlag(flag, "expected an ISO-8601 duration such as P7D or PT12H");
+      }
     } else if (flag == "--io-threads") {
       auto v = number(1, 64);
       if (!v) return v.status();

@@ -22,6 +22,9 @@ struct Config {
   std::optional<Timestamp> clock_start;  // manual clock's first instant (default: now)
   std::string plain_listen;              // optional extra plain-HTTP listener (loopback only)
   std::chrono::milliseconds sweep_interval{250};
+  // How long a purged global name (API Management) stays reserved for its subscription;
+  // nullopt: the catalog's default (7 days).
+  std::optional<Duration> name_reservation;
   int io_threads = 2;
   bool verbose = false;
   bool help = false;

@@ -92,7 +92,14 @@ int RunServer(const Config& config) {
   }
   const Clock& clock = manual_clock ? static_cast<const Clock&>(*manual_clock) : system_clock;
   std::unique_ptr<RandomSource> random = NewSystemRandom();
-  core::ResourceService service(**store, clock, *random, core::PolicyCatalog::Builtin());
+  std::vector<core::TypePolicy> policies = core::BuiltinPolicies();
+  if (config.name_reservation) {
+    for (core::TypePolicy& policy : policies) {
+      if (policy.name_reservation > Duration::zero()) policy.name_reservation = *config.name_reservation;
+    }
+  }
+  const core::PolicyCatalog catalog(std::move(policies));
+  core::ResourceService service(**store, clock, *random, catalog);
   if (Status status = EnsureDefaultTenancy(service); !status.ok()) {
     return fail("cannot create the default subscription", status);
   }
@@ -108,7 +115,7 @@ int RunServer(const Config& config) {
     ca = tls->ca_cert;
   }
 
-  core::PurgeSweeper sweeper(**store, clock, core::PolicyCatalog::Builtin(),
+  core::PurgeSweeper sweeper(**store, clock, catalog,
                             core::PurgeSweeper::Options{});
   PurgeLoop purge_loop(sweeper, config.sweep_interval);
   http::ArmApiOptions api_options;

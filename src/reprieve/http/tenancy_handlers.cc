@@ -47,30 +47,48 @@ json::object ResourceTypeObject(std::string name, const TypePolicy& policy) {
 json::object ProviderObject(const ApiState& state, const std::string& subscription,
                             const std::string& ns) {
   json::array types;
+  std::vector<std::string> listed;
+  // Each resource type once; a shared one (locations, operation URLs) takes the versions of
+  // the namespace's first type.
+  const auto add = [&](const std::string& name, const TypePolicy& policy) {
+    for (const std::string& seen : listed) {
+      if (EqualsIgnoreCase(seen, name)) return;
+    }
+    listed.push_back(name);
+    types.push_back(ResourceTypeObject(name, policy));
+  };
   std::string canonical_ns = ns;
   for (const TypePolicy* policy : state.service.catalog().InNamespace(ns)) {
     canonical_ns = policy->Namespace();
-    types.push_back(ResourceTypeObject(policy->ResourceType(), *policy));
-    if (policy->deleted_scope == core::DeletedRouteScope::kLocationResourceGroup) {
-      types.push_back(ResourceTypeObject(policy->deleted_collection, *policy));
-      types.push_back(
-          ResourceTypeObject("locations/resourceGroups/" + policy->deleted_collection, *policy));
-    } else if (policy->deleted_scope == core::DeletedRouteScope::kLocation) {
-      types.push_back(ResourceTypeObject(policy->deleted_collection, *policy));
-      types.push_back(ResourceTypeObject("locations/" + policy->deleted_collection, *policy));
+    add(policy->ResourceType(), *policy);
+    const std::string& collection = policy->deleted_collection;
+    switch (policy->deleted_scope) {
+      case core::DeletedRouteScope::kNone:
+        break;
+      case core::DeletedRouteScope::kLocationResourceGroup:
+        add(collection, *policy);
+        add("locations/resourceGroups/" + collection, *policy);
+        break;
+      case core::DeletedRouteScope::kLocation:
+        add(collection, *policy);
+        add("locations/" + collection, *policy);
+        break;
+      case core::DeletedRouteScope::kResourceGroup:
+        add(collection, *policy);
+        break;
     }
     if (policy->type != core::kResourceGroupType) {
       // az resolves ids under .../locations/... through the "locations" type's versions.
-      types.push_back(ResourceTypeObject("locations", *policy));
-      types.push_back(ResourceTypeObject("locations/operationStatuses", *policy));
-      types.push_back(ResourceTypeObject("locations/operationResults", *policy));
+      add("locations", *policy);
+      add("locations/operationStatuses", *policy);
+      add("locations/operationResults", *policy);
     }
   }
   if (EqualsIgnoreCase(canonical_ns, "Microsoft.Resources")) {
     const TypePolicy& resources = ResourcesPolicy(state);
-    types.push_back(ResourceTypeObject("subscriptions", resources));
-    types.push_back(ResourceTypeObject("tenants", resources));
-    types.push_back(ResourceTypeObject("operationresults", resources));
+    add("subscriptions", resources);
+    add("tenants", resources);
+    add("operationresults", resources);
   }
   return json::object{{"id", "/subscriptions/" + subscription + "/providers/" + canonical_ns},
                       {"namespace", canonical_ns},
