@@ -24,7 +24,8 @@ TEST(ConfigTest, ParsesEveryFlagInBothForms) {
       ParseFlags({"--listen", "0.0.0.0:0", "--data-dir=/tmp/x", "--clock", "manual",
                   "--clock-start", "2026-01-01T00:00:00Z", "--tls-cert", "c.pem", "--tls-key=k.pem",
                   "--plain-listen", "127.0.0.1:8080", "--sweep-interval-ms", "10",
-                  "--io-threads=4", "--verbose", "--name-reservation", "PT12H"}));
+                  "--io-threads=4", "--verbose", "--name-reservation", "PT12H",
+                  "--read-timeout-s", "2", "--idle-timeout-s=3"}));
   EXPECT_EQ(config.listen_host, "0.0.0.0");
   EXPECT_EQ(config.listen_port, 0);
   EXPECT_EQ(config.store, "sqlite:/tmp/x/reprieve.db");
@@ -37,6 +38,8 @@ TEST(ConfigTest, ParsesEveryFlagInBothForms) {
   EXPECT_EQ(config.io_threads, 4);
   EXPECT_TRUE(config.verbose);
   EXPECT_EQ(config.name_reservation, std::chrono::hours(12));
+  EXPECT_EQ(config.read_timeout, std::chrono::seconds(2));
+  EXPECT_EQ(config.idle_timeout, std::chrono::seconds(3));
 }
 
 TEST(ConfigTest, RefusesBadFlagsNamingThem) {

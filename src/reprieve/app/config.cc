@@ -51,6 +51,9 @@ Usage: reprieved [flags]
   --name-reservation DUR    how long an API Management name stays reserved for its
                             subscription after a purge (ISO-8601 duration; default P7D)
   --io-threads N            network threads (default 2)
+  --read-timeout-s N        a request must arrive within N seconds once begun; slower
+                            senders are disconnected (default 30)
+  --idle-timeout-s N        kept-alive connections idle longer are closed (default 120)
   --verbose                 log debug detail
   --version                 print the version and exit
   --help                    print this help and exit
@@ -148,6 +151,14 @@ Result<Config> ParseFlags(const std::vector<std::string>& args) {
       if (!config.name_reservation) {
         return BadFlag(flag, "expected an ISO-8601 duration such as P7D or PT12H");
       }
+    } else if (flag == "--read-timeout-s") {
+      auto v = number(1, 3600);
+      if (!v) return v.status();
+      config.read_timeout = std::chrono::seconds(*v);
+    } else if (flag == "--idle-timeout-s") {
+      auto v = number(1, 86400);
+      if (!v) return v.status();
+      config.idle_timeout = std::chrono::seconds(*v);
     } else if (flag == "--io-threads") {
       auto v = number(1, 64);
       if (!v) return v.status();

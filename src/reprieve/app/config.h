@@ -26,6 +26,8 @@ struct Config {
   // nullopt: the catalog's default (7 days).
   std::optional<Duration> name_reservation;
   int io_threads = 2;
+  std::chrono::seconds read_timeout{30};   // a request must arrive within this, once begun
+  std::chrono::seconds idle_timeout{120};  // a kept-alive connection may idle this long
   bool verbose = false;
   bool help = false;
   bool version = false;

@@ -130,6 +130,8 @@ int RunServer(const Config& config) {
   server_options.cert_file = cert;
   server_options.key_file = key;
   server_options.io_threads = config.io_threads;
+  server_options.read_timeout = config.read_timeout;
+  server_options.idle_timeout = config.idle_timeout;
   server_options.handler = [&api](const http::HttpRequest& request) { return api.Handle(request); };
   server_options.runs_inline = &http::ArmApi::IsReadOnly;
   server_options.reject = [&api](const Status& status) { return api.Reject(status); };
