@@ -4,7 +4,9 @@ PRESET ?= ci
 JOBS ?= $(shell nproc)
 ARGS ?=
 
-.PHONY: run test deps deps-test build-release build-test sanitize clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: run test deps deps-test build-release build-test sanitize fuzz clean
 
 deps:
 	@tools/install-deps.sh
@@ -29,6 +31,13 @@ test: build-test
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (or PRESET=tsan).
 sanitize:
 	@$(MAKE) test PRESET=$(if $(filter tsan,$(SAN)),tsan,asan-ubsan)
+
+# Each libFuzzer target for FUZZ_SECONDS, from the committed seed corpus (fuzz/corpus).
+fuzz:
+	@tools/install-deps.sh --fuzz
+	@cmake --preset fuzz >/dev/null
+	@cmake --build build/fuzz -j $(JOBS) --target resource_id_fuzzer time_fuzzer arm_api_fuzzer http_request_fuzzer
+	tools/run_fuzzers.sh build/fuzz/fuzz $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build

@@ -28,16 +28,17 @@ export function clientOptions(server) {
 
 /**
  * Starts reprieved on 127.0.0.1 with an ephemeral port and a fresh data dir.
- * Resolves { url, ca, dataDir, stop, output }.
+ * Resolves { url, ca, dataDir, pid, stop, crash, output }. `args` are extra
+ * command-line flags (e.g. ["--read-timeout-s", "2"]).
  */
-export async function startServer({ clock = "manual", dataDir: givenDir } = {}) {
+export async function startServer({ clock = "manual", dataDir: givenDir, args: extraArgs = [] } = {}) {
   const bin = process.env.REPRIEVED_BIN;
   if (!bin) {
     throw new Error("REPRIEVED_BIN is not set; point it at the reprieved binary");
   }
   // A caller-given data dir is reused (restart after a crash) and left in place on stop.
   const dataDir = givenDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "reprieve-e2e-"));
-  const args = ["--listen", "127.0.0.1:0", "--data-dir", dataDir, "--clock", clock];
+  const args = ["--listen", "127.0.0.1:0", "--data-dir", dataDir, "--clock", clock, ...extraArgs];
   const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
 
   let stdout = "";
@@ -141,6 +142,8 @@ export async function startServer({ clock = "manual", dataDir: givenDir } = {}) 
     url,
     ca,
     dataDir,
+    /** The server's process id (e.g. to read /proc/<pid>/status). */
+    pid: child.pid,
     stop,
     crash,
     /** Everything the server printed so far (for diagnostics). */
@@ -168,9 +171,10 @@ async function killAndWait(child, exited, hasExited) {
  * Plain HTTPS request to the server (no SDK). `headers` are sent as given;
  * `body`, when not undefined, is sent as JSON. Resolves
  * { status, headers, body } with body parsed as JSON when non-empty (the raw
- * text if it is not JSON) and undefined when empty.
+ * text if it is not JSON) and undefined when empty. Each request has its own
+ * connection unless an `agent` (e.g. a keep-alive https.Agent) is given.
  */
-export function request(server, method, urlPath, { headers = {}, body } = {}) {
+export function request(server, method, urlPath, { headers = {}, body, agent = false } = {}) {
   return new Promise((resolve, reject) => {
     const url = new URL(urlPath, server.url);
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -183,7 +187,7 @@ export function request(server, method, urlPath, { headers = {}, body } = {}) {
       method,
       ca: server.ca,
       headers: allHeaders,
-      agent: false,
+      agent,
     }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
