@@ -6,7 +6,7 @@ ARGS ?=
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test deps deps-test build-release build-test sanitize fuzz clean
+.PHONY: run test deps deps-test build-release build-test sanitize fuzz bench clean
 
 deps:
 	@tools/install-deps.sh
@@ -38,6 +38,11 @@ fuzz:
 	@cmake --preset fuzz >/dev/null
 	@cmake --build build/fuzz -j $(JOBS) --target resource_id_fuzzer time_fuzzer arm_api_fuzzer http_request_fuzzer
 	tools/run_fuzzers.sh build/fuzz/fuzz $(FUZZ_SECONDS)
+
+# The benchmark table (bench/README.md); writes bench/results/<date>.md.
+bench:
+	@tools/install-deps.sh --bench
+	bench/run.sh
 
 clean:
 	rm -rf build
