@@ -35,7 +35,9 @@ Status UnknownType(const RequestContext& ctx, const std::string& ns, const std::
 const TypePolicy* FindType(const core::PolicyCatalog& catalog, const std::string& ns,
                            const std::string& segment, bool deleted) {
   for (const TypePolicy* policy : catalog.InNamespace(ns)) {
-    const std::string& name = deleted ? policy->deleted_collection : policy->ResourceType();
+    const std::string_view name =
+        deleted ? std::string_view(policy->deleted_collection)
+                : std::string_view(policy->type).substr(policy->type.find('/') + 1);
     if (!name.empty() && EqualsIgnoreCase(name, segment)) return policy;
   }
   return nullptr;
@@ -99,6 +101,7 @@ HandlerResult PutResource(ApiState& state, const RequestContext& ctx, const Type
                           const ResourceId& id) {
   REPRIEVE_RETURN_IF_ERROR(RequireJsonContent(ctx));
   REPRIEVE_ASSIGN_OR_RETURN(json::object body, ParseObject(ctx.request.body));
+  REPRIEVE_RETURN_IF_ERROR(CanonicalizeKeys(body, &policy));
   core::PutRequest put;
   put.id = id;
   put.restore = WantsRestore(body, policy);
@@ -136,7 +139,8 @@ HandlerResult PutResource(ApiState& state, const RequestContext& ctx, const Type
 HandlerResult PatchResource(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
                             const ResourceId& id) {
   REPRIEVE_RETURN_IF_ERROR(RequireJsonContent(ctx));
-  REPRIEVE_ASSIGN_OR_RETURN(const json::object patch, ParseObject(ctx.request.body));
+  REPRIEVE_ASSIGN_OR_RETURN(json::object patch, ParseObject(ctx.request.body));
+  REPRIEVE_RETURN_IF_ERROR(CanonicalizeKeys(patch, &policy));
   REPRIEVE_RETURN_IF_ERROR(ValidateFields(patch, policy, /*creating=*/false));
   REPRIEVE_RETURN_IF_ERROR(ValidateTags(patch));
   if (const json::value* location = Find(patch, "location"); location && location->is_string()) {

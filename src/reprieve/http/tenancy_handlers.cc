@@ -163,7 +163,8 @@ HttpResponse GroupResponse(int status, const core::ResourceRecord& record) {
   return JsonResponse(status, GroupObject(record));
 }
 
-Result<std::string> GroupBody(const json::object& body) {
+Result<std::string> GroupBody(json::object body) {
+  REPRIEVE_RETURN_IF_ERROR(CanonicalizeKeys(body, nullptr));
   REPRIEVE_RETURN_IF_ERROR(ValidateTags(body));
   json::object stored;
   if (const json::value* tags = Find(body, "tags"); tags && tags->is_object()) {

@@ -187,14 +187,18 @@ test("truncated and slow requests are cut off within the read timeout", { concur
       const sent = performance.now();
       s.socket.write(headers.slice(0, headers.length - 30));
       const closed = await closedWithin(s, limitMs);
-      const after = Math.round(performance.now() - sent);
       if (!closed) await closedWithin(s, 10_000);  // report when it did close
       assert.ok(closed,
         `a request whose headers stop mid-line was still open ${limitMs} ms after its first byte ` +
         `(closed after ${s.closedAt ? Math.round(s.closedAt - sent) : "more than " + (limitMs + 10_000)} ms; ` +
         `--read-timeout-s ${READ_TIMEOUT_S}, --idle-timeout-s ${IDLE_TIMEOUT_S})`);
       assertRefusedOrSilent(s, "headers cut off");
-      assert.ok(after >= 0);
+    }),
+    t.test("headers cut off, then the client closes its side: closed at once", async () => {
+      const s = await openRaw();
+      s.socket.end(headers.slice(0, 40));
+      assert.ok(await closedWithin(s, SLACK_MS), "a half-closed request with cut headers stays open");
+      assertRefusedOrSilent(s, "headers cut off then half-closed");
     }),
     t.test("headers complete, half the body, then silence: closed within read timeout + slack", async () => {
       const s = await openRaw();
@@ -278,12 +282,13 @@ test("truncated and slow requests are cut off within the read timeout", { concur
 
 // ------------------------------------------------------------ oversized requests
 
-test("a 64 KB header is refused with 431 or a closed connection", async () => {
+test("a 64 KB header is refused with 431 or a closed connection", async (t) => {
   const s = await openRaw();
   s.socket.write(head("GET", `/subscriptions/${sub}?api-version=2022-12-01`, { "X-Huge": "h".repeat(64 * 1024) }));
   assert.ok(await closedWithin(s, READ_TIMEOUT_S * 1000 + SLACK_MS), "the connection stays open after a 64 KB header");
   const status = statusOf(s);
   assert.ok(status === null || status === 431, `64 KB header: expected 431 or a closed connection, got ${firstLine(s)}`);
+  t.diagnostic(`64 KB header: ${firstLine(s)}`);
 });
 
 test("many headers adding up to 64 KB are refused with 431 or a closed connection", async () => {
@@ -301,9 +306,11 @@ test("a 20 MB body is refused with 413 (the server answers right after the heade
   // A client that sends the headers and waits a moment before the body.
   const s = await openRaw();
   s.socket.write(head("PUT", accountPath("huge"), { "Content-Type": "application/json", "Content-Length": size }));
-  const closed = await closedWithin(s, SLACK_MS);
-  assert.equal(statusOf(s), 413, `20 MB Content-Length, body not sent yet: expected 413, got ${firstLine(s)}`);
-  assert.ok(closed, "the connection stays open after the 413");
+  const started = performance.now();
+  while (statusOf(s) === null && !s.closedAt && performance.now() - started < SLACK_MS) await sleep(10);
+  assert.equal(statusOf(s), 413, `20 MB Content-Length, body not sent yet: expected 413 within ${SLACK_MS} ms, got ${firstLine(s)}`);
+  // The server may linger a little to drain input before it closes, but not for long.
+  assert.ok(await closedWithin(s, 5_000), "the connection stays open more than 5 s after the 413");
 
   // A client that asks first (Expect: 100-continue), as curl does for large bodies.
   const res = await new Promise((resolve, reject) => {
@@ -388,7 +395,8 @@ test("10000-deep JSON nesting is 400", async () => {
   }
 });
 
-test("numbers out of range in a Key Vault softDeleteRetentionInDays are 4xx", async () => {
+test("numbers out of range in a Key Vault softDeleteRetentionInDays are 4xx", async (t) => {
+  const answers = [];
   const values = ["1e999", "-1e999", "99999999999999999999", "-99999999999999999999", "18446744073709551616",
     "9223372036854775808", "-9223372036854775809", "7.5", "1e2", "0.0000001e8", "NaN", "Infinity"];
   for (const [i, v] of values.entries()) {
@@ -400,7 +408,9 @@ test("numbers out of range in a Key Vault softDeleteRetentionInDays are 4xx", as
       `softDeleteRetentionInDays ${v}: expected a 4xx, got ${res.status} ${res.text.slice(0, 300)}`);
     const check = await raw("GET", vaultPath(name));
     assert.equal(check.status, 404, `softDeleteRetentionInDays ${v} created the vault: ${check.text.slice(0, 300)}`);
+    answers.push(`${v}: ${res.status} ${res.json?.error?.code}`);
   }
+  t.diagnostic(answers.join("; "));
   // Control: an in-range value is accepted.
   const ok = await raw("PUT", vaultPath("kvhostileok"), { body: json({ location: LOCATION, properties: {
     tenantId, sku: { family: "A", name: "standard" }, accessPolicies: [], enableSoftDelete: true, softDeleteRetentionInDays: 7 } }) });

@@ -321,7 +321,9 @@ std::vector<const TypePolicy*> PolicyCatalog::InNamespace(
     std::string_view provider_namespace) const {
   std::vector<const TypePolicy*> out;
   for (const TypePolicy& policy : policies_) {
-    if (EqualsIgnoreCase(policy.Namespace(), provider_namespace)) out.push_back(&policy);
+    // Compared in place: this runs on every request.
+    const std::string_view ns = std::string_view(policy.type).substr(0, policy.type.find('/'));
+    if (EqualsIgnoreCase(ns, provider_namespace)) out.push_back(&policy);
   }
   return out;
 }

@@ -673,6 +673,8 @@ Result<ResourceRecord> ResourceService::Update(const ResourceRecord& current, st
 }
 
 Result<DeleteOutcome> ResourceService::Delete(const DeleteRequest& request) {
+  // A name no resource of the type can have is a bad request, not "nothing to delete".
+  REPRIEVE_RETURN_IF_ERROR(catalog_.ValidateName(PolicyFor(request.id), request.id.name()));
   return RetryRaces(request.id.ToString(), [&] { return DeleteOnce(request); });
 }
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "reprieve/base/status_macros.h"
 #include "reprieve/base/strings.h"
 #include "reprieve/core/model/location.h"
 #include "reprieve/core/model/resource_id.h"
@@ -119,6 +120,71 @@ Result<json::object> ParseObject(std::string_view body) {
   }
   if (!value.is_object()) return BadContent("The request content must be a JSON object.");
   return std::move(value.as_object());
+}
+
+namespace {
+
+Status RefuseCaseDuplicates(const json::object& object, const std::string& path) {
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    for (auto other = std::next(it); other != object.end(); ++other) {
+      if (EqualsIgnoreCase(it->key(), other->key())) {
+        const std::string where = path.empty() ? std::string(it->key())
+                                               : path + "." + std::string(it->key());
+        return BadContent("The property '" + where + "' appears more than once ('" +
+                              std::string(it->key()) + "' and '" + std::string(other->key()) +
+                              "'); property names are case-insensitive.",
+                          where);
+      }
+    }
+    if (it->value().is_object()) {
+      const std::string child = path.empty() ? std::string(it->key())
+                                             : path + "." + std::string(it->key());
+      REPRIEVE_RETURN_IF_ERROR(RefuseCaseDuplicates(it->value().as_object(), child));
+    }
+  }
+  return OkStatus();
+}
+
+// Renames the members along `path` ("properties.softDeleteRetentionInDays") to its spelling.
+void Canonicalize(json::object& object, std::string_view path) {
+  const size_t dot = path.find('.');
+  const std::string_view head = path.substr(0, dot);
+  if (head == "[]") return;
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    if (!EqualsIgnoreCase(it->key(), head)) continue;
+    if (it->key() != head) {
+      json::value moved = std::move(it->value());
+      object.erase(it);
+      object[head] = std::move(moved);
+    }
+    break;
+  }
+  if (dot == std::string_view::npos) return;
+  if (json::value* child = object.if_contains(head); child != nullptr && child->is_object()) {
+    Canonicalize(child->as_object(), path.substr(dot + 1));
+  }
+}
+
+}  // namespace
+
+Status CanonicalizeKeys(json::object& body, const core::TypePolicy* policy) {
+  REPRIEVE_RETURN_IF_ERROR(RefuseCaseDuplicates(body, ""));
+  for (const char* envelope : {"location", "tags", "kind", "sku", "identity", "properties",
+                               "etag", "id", "name", "type", "systemData", "managedBy", "zones",
+                               "properties.restore", "properties.createMode"}) {
+    Canonicalize(body, envelope);
+  }
+  if (policy == nullptr) return OkStatus();
+  for (const core::FieldRule& rule : policy->fields) Canonicalize(body, rule.path);
+  for (const core::DependencyRule& rule : policy->dependencies) Canonicalize(body, rule.path);
+  for (const std::string* path : {&policy->retention_rule.path, &policy->purge_protection_path,
+                                  &policy->restore_reference_path}) {
+    if (!path->empty()) Canonicalize(body, *path);
+  }
+  for (const std::string* rule : {&policy->customer_managed_key_path, &policy->transient_path}) {
+    if (!rule->empty()) Canonicalize(body, rule->substr(0, rule->find('=')));
+  }
+  return OkStatus();
 }
 
 const json::value* Find(const json::object& object, std::string_view path) {

@@ -23,6 +23,11 @@ namespace reprieve::http::internal {
 // naming the problem: empty, malformed, too deeply nested, or not an object.
 Result<boost::json::object> ParseObject(std::string_view body);
 
+// Property names are case-insensitive in ARM: refuses an object holding one name twice in
+// different cases (400 naming it), and renames the envelope's members and every property the
+// policy knows to their canonical spelling, so that validation and storage see one member.
+Status CanonicalizeKeys(boost::json::object& body, const core::TypePolicy* policy);
+
 // The member at a dotted path ("sku.name"), or nullptr.
 const boost::json::value* Find(const boost::json::object& object, std::string_view path);
 

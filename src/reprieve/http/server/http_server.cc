@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <array>
 #include <atomic>
 #include <thread>
 #include <utility>
@@ -154,13 +155,18 @@ class BeastServer final : public HttpServer {
       parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
       boost::system::error_code ec;
       // An idle keep-alive connection may wait longer for its next request than a request
-      // may take to arrive once started.
-      beast::get_lowest_layer(stream).expires_after(buffer.size() == 0 ? options_.idle_timeout
-                                                                       : options_.read_timeout);
+      // may take to arrive once its first byte is in: wait for that byte first.
+      if (buffer.size() == 0) {
+        beast::get_lowest_layer(stream).expires_after(options_.idle_timeout);
+        const size_t n = co_await stream.async_read_some(
+            buffer.prepare(16 * 1024), asio::redirect_error(use_awaitable, ec));
+        buffer.commit(n);
+        if (ec) co_return;
+      }
+      beast::get_lowest_layer(stream).expires_after(options_.read_timeout);
       co_await bhttp::async_read_header(stream, buffer, parser,
                                         asio::redirect_error(use_awaitable, ec));
       if (!ec) {
-        beast::get_lowest_layer(stream).expires_after(options_.read_timeout);
         co_await bhttp::async_read(stream, buffer, parser,
                                    asio::redirect_error(use_awaitable, ec));
       }
@@ -220,6 +226,21 @@ class BeastServer final : public HttpServer {
     boost::system::error_code write_ec;
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
     co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, write_ec));
+    if (write_ec) co_return;
+    // A client still sending (an oversize body) would get a reset if we closed with unread
+    // input, and could lose the answer: half-close, then read and drop what is in flight,
+    // bounded in time and size.
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      stream.socket().shutdown(tcp::socket::shutdown_send, write_ec);
+    }
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+    std::array<char, 64 * 1024> sink;
+    for (size_t drained = 0; drained < 64u * 1024 * 1024;) {
+      boost::system::error_code read_ec;
+      drained += co_await stream.async_read_some(asio::buffer(sink),
+                                                 asio::redirect_error(use_awaitable, read_ec));
+      if (read_ec) break;
+    }
   }
 
   HttpServerOptions options_;

@@ -29,6 +29,13 @@ constexpr const char* kColumns =
     "scheduled_purge_at, retention_ms, purge_protected, customer_managed_key, dependencies, "
     "transient";
 
+// The point lookup, built once: it runs on every request.
+const std::string& GetSql() {
+  static const std::string* const kSql =
+      new std::string(std::string("SELECT ") + kColumns + " FROM resources WHERE key = ?1");
+  return *kSql;
+}
+
 int64_t ToMillis(Timestamp t) { return t.time_since_epoch().count(); }
 Timestamp FromMillis(int64_t ms) { return Timestamp(Duration(ms)); }
 
@@ -222,7 +229,7 @@ class SqliteStore final : public core::ResourceStore {
     return WithReader([&](Connection& conn) -> Result<ResourceRecord> {
       REPRIEVE_ASSIGN_OR_RETURN(
           sqlite3_stmt * stmt,
-          conn.Prepare(std::string("SELECT ") + kColumns + " FROM resources WHERE key = ?1"));
+          conn.Prepare(GetSql()));
       BindText(stmt, 1, key);
       const int rc = sqlite3_step(stmt);
       if (rc == SQLITE_DONE) return NotFoundError("no record " + std::string(key));
