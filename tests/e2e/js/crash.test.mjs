@@ -31,7 +31,8 @@ import https from "node:https";
 
 import { defaultSubscription, request, startServer } from "./server.mjs";
 
-const CYCLES = 24;
+// `make torture` sets REPRIEVE_CRASH_CYCLES (200); `make test` runs the short version.
+const CYCLES = Number(process.env.REPRIEVE_CRASH_CYCLES ?? 24);
 const CLIENTS = 4;
 const NAMES = ["cr0", "cr1", "cr2", "cr3", "cr4", "cr5"];
 const RG = "rg-crash-torture";

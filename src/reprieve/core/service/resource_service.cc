@@ -636,14 +636,15 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
 }
 
 Result<ResourceRecord> ResourceService::Get(const ResourceId& id) {
-  REPRIEVE_RETURN_IF_ERROR(RequireGroup(id).status());
   auto record = store_.Get(id.Key());
-  if (!record.has_value()) {
-    if (record.status().code() == StatusCode::kNotFound) return ResourceNotFound(id);
+  // A live resource implies its group and subscription (a group delete takes everything in
+  // it), so the common case is one lookup; only a miss needs to say which level is missing.
+  if (record.has_value() && record->state == LifecycleState::kActive) return record;
+  if (!record.has_value() && record.status().code() != StatusCode::kNotFound) {
     return record.status();
   }
-  if (record->state != LifecycleState::kActive) return ResourceNotFound(id);
-  return record;
+  REPRIEVE_RETURN_IF_ERROR(RequireGroup(id).status());
+  return ResourceNotFound(id);
 }
 
 Result<ResourceRecord> ResourceService::Update(const ResourceRecord& current, std::string body,
