@@ -134,7 +134,7 @@ TEST_F(ServiceTest, ListsSeparateLiveFromDeletedAndPageByKey) {
   ASSERT_EQ(rest.items.size(), 1u);
   EXPECT_EQ(rest.items[0].name, "a3");
   EXPECT_TRUE(rest.next_after.empty());
-  ASSERT_OK_AND_ASSIGN(Page deleted, service_.ListDeleted(accounts(), kSub, "", 10));
+  ASSERT_OK_AND_ASSIGN(Page deleted, service_.ListDeleted(accounts(), kSub, std::nullopt, "", 10));
   ASSERT_EQ(deleted.items.size(), 1u);
   EXPECT_EQ(deleted.items[0].name, "a2");
 }
@@ -147,7 +147,7 @@ TEST_F(ServiceTest, GroupDeleteRemovesTheGroupAndSoftDeletesItsResources) {
   EXPECT_EQ(outcome.soft_deleted, 2);
   EXPECT_THAT(service_.GetResourceGroup(kSub, kRg),
               StatusIs(StatusCode::kNotFound, "ResourceGroupNotFound"));
-  ASSERT_OK_AND_ASSIGN(Page deleted, service_.ListDeleted(accounts(), kSub, "", 10));
+  ASSERT_OK_AND_ASSIGN(Page deleted, service_.ListDeleted(accounts(), kSub, std::nullopt, "", 10));
   EXPECT_EQ(deleted.items.size(), 2u);
   EXPECT_THAT(service_.DeleteResourceGroup(kSub, kRg, "t", std::nullopt),
               StatusIs(StatusCode::kNotFound, "ResourceGroupNotFound"));

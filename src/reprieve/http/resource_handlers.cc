@@ -245,47 +245,8 @@ HandlerResult ActionRoute(ApiState& state, const RequestContext& ctx, const Type
   return JsonResponse(200, KeysObject(keys));
 }
 
-HandlerResult ListActive(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
-                         const std::optional<std::string>& resource_group) {
-  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
-  REPRIEVE_ASSIGN_OR_RETURN(const int limit, PageSize(ctx));
-  REPRIEVE_ASSIGN_OR_RETURN(const std::string after, PageCursor(ctx));
-  REPRIEVE_ASSIGN_OR_RETURN(
-      const core::Page page,
-      state.service.ListActive(policy, ctx.segments[1], resource_group, after, limit));
-  json::array items;
-  for (const core::ResourceRecord& record : page.items) {
-    items.push_back(ResourceObject(record, policy));
-  }
-  return ListResponse(ctx, std::move(items), page);
-}
 
-HandlerResult ListChildren(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
-                           const ResourceId& parent) {
-  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
-  REPRIEVE_ASSIGN_OR_RETURN(const int limit, PageSize(ctx));
-  REPRIEVE_ASSIGN_OR_RETURN(const std::string after, PageCursor(ctx));
-  REPRIEVE_ASSIGN_OR_RETURN(const core::Page page,
-                            state.service.ListChildren(policy, parent, after, limit));
-  json::array items;
-  for (const core::ResourceRecord& record : page.items) {
-    items.push_back(ResourceObject(record, policy));
-  }
-  return ListResponse(ctx, std::move(items), page);
-}
 
-HandlerResult ListDeleted(ApiState& state, const RequestContext& ctx, const TypePolicy& policy) {
-  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
-  REPRIEVE_ASSIGN_OR_RETURN(const int limit, PageSize(ctx));
-  REPRIEVE_ASSIGN_OR_RETURN(const std::string after, PageCursor(ctx));
-  REPRIEVE_ASSIGN_OR_RETURN(const core::Page page,
-                            state.service.ListDeleted(policy, ctx.segments[1], after, limit));
-  json::array items;
-  for (const core::ResourceRecord& record : page.items) {
-    items.push_back(DeletedObject(record, policy));
-  }
-  return ListResponse(ctx, std::move(items), page);
-}
 
 HandlerResult Purge(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
                     const core::DeletedRef& ref) {
@@ -298,19 +259,48 @@ HandlerResult Purge(ApiState& state, const RequestContext& ctx, const TypePolicy
   return response;
 }
 
-HandlerResult ListDeletedInGroup(ApiState& state, const RequestContext& ctx,
-                                 const TypePolicy& policy, const std::string& resource_group) {
+
+// GET of a list: pages of `fetch(after, limit)`, each record drawn by `render`.
+template <typename Fetch, typename Render>
+HandlerResult ListPage(const RequestContext& ctx, Fetch fetch, Render render) {
   if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
   REPRIEVE_ASSIGN_OR_RETURN(const int limit, PageSize(ctx));
   REPRIEVE_ASSIGN_OR_RETURN(const std::string after, PageCursor(ctx));
-  REPRIEVE_ASSIGN_OR_RETURN(
-      const core::Page page,
-      state.service.ListDeletedInGroup(policy, ctx.segments[1], resource_group, after, limit));
+  REPRIEVE_ASSIGN_OR_RETURN(const core::Page page, fetch(after, limit));
   json::array items;
-  for (const core::ResourceRecord& record : page.items) {
-    items.push_back(DeletedObject(record, policy));
-  }
+  for (const core::ResourceRecord& record : page.items) items.push_back(render(record));
   return ListResponse(ctx, std::move(items), page);
+}
+
+HandlerResult ListActive(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
+                         const std::optional<std::string>& resource_group) {
+  return ListPage(
+      ctx,
+      [&](const std::string& after, int limit) {
+        return state.service.ListActive(policy, ctx.segments[1], resource_group, after, limit);
+      },
+      [&](const core::ResourceRecord& record) { return ResourceObject(record, policy); });
+}
+
+HandlerResult ListChildren(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
+                           const ResourceId& parent) {
+  return ListPage(
+      ctx,
+      [&](const std::string& after, int limit) {
+        return state.service.ListChildren(policy, parent, after, limit);
+      },
+      [&](const core::ResourceRecord& record) { return ResourceObject(record, policy); });
+}
+
+// Soft-deleted resources of the subscription, or of one group (which may be gone).
+HandlerResult ListDeleted(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
+                          const std::optional<std::string>& resource_group = std::nullopt) {
+  return ListPage(
+      ctx,
+      [&](const std::string& after, int limit) {
+        return state.service.ListDeleted(policy, ctx.segments[1], resource_group, after, limit);
+      },
+      [&](const core::ResourceRecord& record) { return DeletedObject(record, policy); });
 }
 
 HandlerResult DeletedRoute(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
@@ -401,7 +391,7 @@ std::optional<HandlerResult> RouteResources(ApiState& state, RequestContext& ctx
     if (const TypePolicy* deleted = FindType(catalog, seg[5], seg[6], true);
         deleted != nullptr && deleted->deleted_scope == core::DeletedRouteScope::kResourceGroup) {
       if (Status version = RequireApiVersion(ctx, *deleted); !version.ok()) return version;
-      if (n == 7) return ListDeletedInGroup(state, ctx, *deleted, seg[3]);
+      if (n == 7) return ListDeleted(state, ctx, *deleted, seg[3]);
       const core::DeletedRef ref{seg[1], "", seg[3], seg[7], /*any_location=*/true};
       if (n == 8) return DeletedRoute(state, ctx, *deleted, ref);
       return DeletedAction(state, ctx, *deleted, ref, seg[8]);

@@ -779,12 +779,16 @@ Result<Page> ResourceService::ListActive(const TypePolicy& policy, const std::st
 
 Result<Page> ResourceService::ListDeleted(const TypePolicy& policy,
                                           const std::string& subscription,
+                                          const std::optional<std::string>& resource_group,
                                           const std::string& after, int limit) {
   REPRIEVE_RETURN_IF_ERROR(RequireSubscription(subscription));
   ListQuery query;
   query.type = policy.type;
   query.subscription = AsciiLower(subscription);
   query.state = LifecycleState::kSoftDeleted;
+  if (resource_group) {
+    query.key_prefix = ResourceId::ResourceGroup(subscription, *resource_group).Key() + "/";
+  }
   query.after_key = after;
   query.limit = limit;
   return store_.List(query);
@@ -890,20 +894,6 @@ Status ResourceService::Purge(const TypePolicy& policy, const DeletedRef& ref,
       .status();
 }
 
-Result<Page> ResourceService::ListDeletedInGroup(const TypePolicy& policy,
-                                                 const std::string& subscription,
-                                                 const std::string& resource_group,
-                                                 const std::string& after, int limit) {
-  REPRIEVE_RETURN_IF_ERROR(RequireSubscription(subscription));
-  ListQuery query;
-  query.type = policy.type;
-  query.subscription = AsciiLower(subscription);
-  query.state = LifecycleState::kSoftDeleted;
-  query.key_prefix = ResourceId::ResourceGroup(subscription, resource_group).Key() + "/";
-  query.after_key = after;
-  query.limit = limit;
-  return store_.List(query);
-}
 
 // ---------------------------------------------------------------- features
 

@@ -155,7 +155,10 @@ class ResourceService {
                           const std::string& after, int limit);
 
   // ---- soft-deleted resources ----
+  // Soft-deleted resources of `type` in the subscription, or in one group (which may be
+  // gone) when `resource_group` is set.
   Result<Page> ListDeleted(const TypePolicy& policy, const std::string& subscription,
+                           const std::optional<std::string>& resource_group,
                            const std::string& after, int limit);
   // kNotFound if no soft-deleted resource of the type matches `ref`.
   Result<ResourceRecord> GetDeleted(const TypePolicy& policy, const DeletedRef& ref);
@@ -163,10 +166,6 @@ class ResourceService {
   // kFailedPrecondition while purge protection holds it.
   Status Purge(const TypePolicy& policy, const DeletedRef& ref,
                std::optional<OperationRecord> operation);
-  // Soft-deleted resources of the type in one resource group (which may be gone).
-  Result<Page> ListDeletedInGroup(const TypePolicy& policy, const std::string& subscription,
-                                  const std::string& resource_group, const std::string& after,
-                                  int limit);
 
   // ---- preview features (Microsoft.Features) ----
   // Enrols / withdraws the subscription. kNotFound (FeatureNotFound) for a feature no type
