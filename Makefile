@@ -3,6 +3,7 @@
 PRESET ?= ci
 JOBS ?= $(shell nproc)
 ARGS ?=
+CTEST_ARGS ?=
 
 FUZZ_SECONDS ?= 60
 
@@ -26,7 +27,7 @@ build-test: deps-test
 	@cmake --build build/$(PRESET) -j $(JOBS)
 
 test: build-test
-	cd build/$(PRESET) && ctest --output-on-failure -j $(JOBS) --timeout 300
+	cd build/$(PRESET) && ctest --output-on-failure -j $(JOBS) --timeout 300 $(CTEST_ARGS)
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (or PRESET=tsan).
 # ASan keeps freed memory in a bounded quarantine, so the hostile-input test's memory bound
