@@ -174,7 +174,7 @@ HandlerResult PatchResource(ApiState& state, const RequestContext& ctx, const Ty
 
 bool QueryFlag(const RequestContext& ctx, const std::string& name) {
   if (name.empty()) return false;
-  const auto value = ctx.Query(Lower(name));
+  const auto value = ctx.Query(AsciiLower(name));
   return value && EqualsIgnoreCase(*value, "true");
 }
 
@@ -356,14 +356,9 @@ HandlerResult DeletedAction(ApiState& state, const RequestContext& ctx, const Ty
 HandlerResult OperationRoute(ApiState& state, const RequestContext& ctx, bool is_result) {
   if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
   REPRIEVE_RETURN_IF_ERROR(RequireAnyApiVersion(ctx));
-  const std::string& id = ctx.segments.back();
-  auto op = state.service.GetOperation(id);
-  if (!op.has_value() || op->subscription != Lower(ctx.segments[1])) {
-    if (!op.has_value() && op.status().code() != StatusCode::kNotFound) return op.status();
-    return NotFoundError("The operation '" + id + "' was not found.")
-        .WithArmCode("OperationNotFound");
-  }
-  json::value body = OperationDocument(ctx, *op);
+  REPRIEVE_ASSIGN_OR_RETURN(const core::OperationRecord op,
+                            FindOperation(state, ctx, ctx.segments.back()));
+  json::value body = OperationDocument(ctx, op);
   const json::value* status = body.as_object().if_contains("status");
   const bool running = status != nullptr && status->is_string() &&
                        status->as_string() == "InProgress";

@@ -252,14 +252,9 @@ HandlerResult ResourceGroups(ApiState& state, const RequestContext& ctx) {
 HandlerResult GroupOperation(ApiState& state, const RequestContext& ctx) {
   if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
   REPRIEVE_RETURN_IF_ERROR(RequireAnyApiVersion(ctx));
-  const std::string& id = ctx.segments[3];
-  auto op = state.service.GetOperation(id);
-  if (!op.has_value() || op->subscription != Lower(ctx.segments[1])) {
-    if (!op.has_value() && op.status().code() != StatusCode::kNotFound) return op.status();
-    return NotFoundError("The operation '" + id + "' was not found.")
-        .WithArmCode("OperationNotFound");
-  }
-  return JsonResponse(200, OperationDocument(ctx, *op));
+  REPRIEVE_ASSIGN_OR_RETURN(const core::OperationRecord op,
+                            FindOperation(state, ctx, ctx.segments[3]));
+  return JsonResponse(200, OperationDocument(ctx, op));
 }
 
 HandlerResult CloudMetadata(const RequestContext& ctx) {
@@ -346,7 +341,7 @@ HandlerResult AdminTenant(ApiState& state, const RequestContext& ctx) {
   }
   const json::object stored{{"displayName", name ? std::string(name->as_string()) : id}};
   REPRIEVE_ASSIGN_OR_RETURN(const core::PutOutcome outcome,
-                            state.service.PutTenant(Lower(id), json::serialize(stored)));
+                            state.service.PutTenant(AsciiLower(id), json::serialize(stored)));
   return JsonResponse(outcome.kind == core::PutOutcome::Kind::kCreated ? 201 : 200,
                       TenantObject(outcome.record));
 }
@@ -378,13 +373,13 @@ HandlerResult AdminSubscription(ApiState& state, const RequestContext& ctx) {
         .WithArmCode("InvalidRequestContent")
         .WithTarget("displayName");
   }
-  const std::string tenant_id = Lower(tenant->as_string());
+  const std::string tenant_id = AsciiLower(tenant->as_string());
   const json::object stored{{"tenantId", tenant_id},
                             {"displayName", name ? std::string(name->as_string()) : id},
                             {"state", "Enabled"}};
   REPRIEVE_ASSIGN_OR_RETURN(
       const core::PutOutcome outcome,
-      state.service.PutSubscription(Lower(id), tenant_id, json::serialize(stored)));
+      state.service.PutSubscription(AsciiLower(id), tenant_id, json::serialize(stored)));
   return JsonResponse(outcome.kind == core::PutOutcome::Kind::kCreated ? 201 : 200,
                       SubscriptionObject(outcome.record));
 }

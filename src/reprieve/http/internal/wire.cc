@@ -81,7 +81,14 @@ json::object ParseStored(const std::string& body) {
 
 }  // namespace
 
-std::string Lower(std::string_view text) { return AsciiLower(text); }
+Result<core::OperationRecord> FindOperation(ApiState& state, const RequestContext& ctx,
+                                            const std::string& id) {
+  auto op = state.service.GetOperation(id);
+  if (op.has_value() && op->subscription == AsciiLower(ctx.segments[1])) return op;
+  if (!op.has_value() && op.status().code() != StatusCode::kNotFound) return op.status();
+  return NotFoundError("The operation '" + id + "' was not found.")
+      .WithArmCode("OperationNotFound");
+}
 
 Status RequireAnyApiVersion(const RequestContext& ctx) {
   if (ctx.api_version.empty()) {
@@ -425,7 +432,7 @@ json::object ResourceObject(const core::ResourceRecord& record, const core::Type
     const json::value* subdomain = properties.if_contains("customSubDomainName");
     const std::string host = subdomain && subdomain->is_string()
                                  ? std::string(subdomain->as_string())
-                                 : Lower(record.name);
+                                 : AsciiLower(record.name);
     endpoint.replace(endpoint.find("{name}"), 6, host);
     properties[policy.endpoint_property] = endpoint;
   }

@@ -90,7 +90,8 @@ Status RequireAnyApiVersion(const RequestContext& ctx);
 // 405 MethodNotAllowed naming the methods the route supports.
 Status MethodNotAllowed(const RequestContext& ctx, std::string_view allowed);
 
-// Case-insensitive lookup of a boolean / string member; nullopt if absent.
-std::string Lower(std::string_view text);
+// The operation `id` of the request's subscription; 404 OperationNotFound otherwise.
+Result<core::OperationRecord> FindOperation(ApiState& state, const RequestContext& ctx,
+                                            const std::string& id);
 
 }  // namespace reprieve::http::internal
