@@ -83,6 +83,38 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 m() { tr ' ' '\n' <<<"${samples[$1]}" | grep -v '^$' | median; }
 
+# ---- row 8: the peers users run instead, answering the same GET (plain HTTP, like row 2)
+peer8="not measured: bench/peers has no node_modules (npm ci there)"
+if [ -x bench/peers/node_modules/.bin/json-server ] && [ -x bench/peers/node_modules/.bin/prism ]; then
+  echo "bench: peers" >&2
+  body=$(curl -sf --cacert "$work/live/tls/ca.pem" -H 'Authorization: Bearer b' "$live_https$account")
+  mkdir -p "$work/peers"
+  printf '{"accounts":[%s]}\n' "$(sed 's/"id":"[^"]*"/"id":"getme"/' <<<"$body")" >"$work/peers/db.json"
+  cat >"$work/peers/openapi.json" <<JSON
+{"openapi":"3.0.0","info":{"title":"peer","version":"1"},"paths":{"/accounts/getme":{"get":{"responses":{"200":{"description":"ok","content":{"application/json":{"example":$body}}}}}}}}
+JSON
+  json_port=$((20000 + RANDOM % 20000)); prism_port=$((json_port + 1))
+  (cd "$work/peers" && exec "$OLDPWD/bench/peers/node_modules/.bin/json-server" --port "$json_port" --quiet db.json) >/dev/null 2>&1 &
+  json_pid=$!; pids+=("$json_pid")
+  bench/peers/node_modules/.bin/prism mock -p "$prism_port" "$work/peers/openapi.json" >/dev/null 2>&1 &
+  prism_pid=$!; pids+=("$prism_pid")
+  for _ in $(seq 1 300); do
+    curl -sf "http://127.0.0.1:$json_port/accounts/getme" >/dev/null 2>&1 &&
+      curl -sf "http://127.0.0.1:$prism_port/accounts/getme" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  # json-server and Prism run on Node: a warm-up for the JIT first.
+  wrk -t1 -c32 -d2s "http://127.0.0.1:$json_port/accounts/getme" >/dev/null
+  wrk -t1 -c32 -d2s "http://127.0.0.1:$prism_port/accounts/getme" >/dev/null
+  for round in $(seq 1 "$ROUNDS"); do
+    read -r r p c < <(wrk_run "http://127.0.0.1:$json_port/accounts/getme" "$json_pid"); samples[pj]+="$r "
+    read -r r p c < <(wrk_run "http://127.0.0.1:$prism_port/accounts/getme" "$prism_pid"); samples[pp]+="$r "
+    read -r r p c < <(wrk_run "$live_plain$account" "$live_pid"); samples[r8]+="$r "
+  done
+  r8=$(m r8); pj=$(m pj); pp=$(m pp)
+  peer8="Reprieve $r8 req/s; json-server $pj req/s; Prism $pp req/s"
+fi
+
 # ---- rows 4, 5, 7: a store of POPULATION soft-deleted accounts, all due at one instant
 echo "bench: populating $POPULATION soft-deleted accounts" >&2
 mkdir -p "$work/big"
@@ -126,7 +158,7 @@ table=$(cat <<TABLE
 | 5 | sweeper: $POPULATION due at one instant, GETs running | $purged purged in $sweep_s s; GET p99 $sweep_get_p99 ms | – | – | ≤ 60 s, GET p99 < 10 ms | $(verdict "$sweep_s" 60 le) / $(verdict "$sweep_get_p99" 10 le) | – |
 | 6 | recover of a soft-deleted resource, end to end, HTTPS | p50 $(m r6p50) ms, p99 $(m r6) ms | – | – | p99 ≤ 5 ms | $(verdict "$(m r6)" 5 le) | – |
 | 7 | memory and start-up with $POPULATION resources | RSS $rss_mb MB (after the sweep $rss_after_mb MB), start-up $startup_ms ms | – | – | ≤ 300 MB, ≤ 2 s | $(verdict "$rss_mb" 300 le) / $(verdict "$startup_ms" 2000 le) | – |
-| 8 | peers (json-server, Prism) | not measured in this run | – | – | ≥ 10× / ≥ 20× | not measured | – |
+| 8 | peers: GET, plain HTTP, 32 conns (wrk) | $peer8 | json-server 0.17.4 / Prism 5.14.2 | $( [ -n "${pj:-}" ] && echo "$(ratio "$r8" "$pj") / $(ratio "$r8" "$pp")" || echo –) | ≥ 10× / ≥ 20× | $( [ -n "${pj:-}" ] && echo "$(verdict "$(ratio "$r8" "$pj")" 10 ge) / $(verdict "$(ratio "$r8" "$pp")" 20 ge)" || echo "not measured") | – |
 TABLE
 )
 echo "$table"

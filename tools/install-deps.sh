@@ -27,6 +27,10 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+if [ "${1:-}" = "--bench" ] && [ ! -d bench/peers/node_modules ]; then
+  echo "install-deps: npm ci in bench/peers"
+  (cd bench/peers && npm ci --no-audit --no-fund --loglevel=error)
+fi
 [ "${1:-}" = "--e2e" ] || exit 0
 e2e=tests/e2e/js
 stamp=$e2e/node_modules/.package-lock.json

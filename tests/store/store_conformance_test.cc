@@ -135,6 +135,53 @@ TEST_P(StoreConformanceTest, TouchBumpsVersionAndKeepsContent) {
   EXPECT_THAT(store_->Get("/c"), StatusIs(StatusCode::kNotFound));
 }
 
+TEST_P(StoreConformanceTest, ReadsSeeEveryAcknowledgedWriteAtOnce) {
+  ResourceRecord a = Record("/a");
+  ASSERT_OK(store_->Apply(Put(a)));
+  ASSERT_OK(store_->Get("/a"));  // a store may now hold it in a cache
+  ResourceRecord changed = a;
+  changed.version = 2;
+  changed.body = R"({"v":2})";
+  ASSERT_OK(store_->Apply(Put(changed, Kind::kActive, 1)));
+  ASSERT_OK_AND_ASSIGN(ResourceRecord got, store_->Get("/a"));
+  EXPECT_EQ(got.body, R"({"v":2})");
+  WriteBatch touch;
+  touch.touch.push_back("/a");
+  ASSERT_OK(store_->Apply(touch));
+  ASSERT_OK_AND_ASSIGN(ResourceRecord touched, store_->Get("/a"));
+  EXPECT_EQ(touched.version, 3);
+  WriteBatch erase;
+  erase.erase.push_back("/a");
+  ASSERT_OK(store_->Apply(erase));
+  EXPECT_THAT(store_->Get("/a"), StatusIs(StatusCode::kNotFound));
+}
+
+TEST_P(StoreConformanceTest, ConcurrentReadersNeverSeeAnOlderVersionAfterAWriteReturns) {
+  ASSERT_OK(store_->Apply(Put(Record("/hot"))));
+  std::atomic<int64_t> acknowledged{1};
+  std::atomic<bool> stop{false};
+  std::atomic<int> stale{0};
+  std::vector<std::thread> readers;
+  for (int i = 0; i < 3; ++i) {
+    readers.emplace_back([&] {
+      while (!stop.load()) {
+        const int64_t floor = acknowledged.load();
+        auto got = store_->Get("/hot");
+        if (got.has_value() && got->version < floor) ++stale;
+      }
+    });
+  }
+  for (int64_t version = 1; version < 200; ++version) {
+    ResourceRecord next = Record("/hot");
+    next.version = version + 1;
+    ASSERT_OK(store_->Apply(Put(next, Kind::kActive, version)));
+    acknowledged.store(version + 1);
+  }
+  stop = true;
+  for (auto& reader : readers) reader.join();
+  EXPECT_EQ(stale.load(), 0);
+}
+
 TEST_P(StoreConformanceTest, ListFiltersAndPagesInKeyOrder) {
   ASSERT_OK(store_->Apply(Put(Record("/s1/rg/x3"))));
   ASSERT_OK(store_->Apply(Put(Record("/s1/rg/x1"))));

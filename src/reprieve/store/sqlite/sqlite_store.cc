@@ -6,6 +6,8 @@
 #include <deque>
 #include <future>
 #include <mutex>
+#include <optional>
+#include <shared_mutex>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -125,7 +127,7 @@ std::string ColumnText(sqlite3_stmt* stmt, int index) {
               : std::string();
 }
 
-ResourceRecord ReadRecord(sqlite3_stmt* stmt) {
+ResourceRecord RecordFromRow(sqlite3_stmt* stmt) {
   ResourceRecord r;
   r.key = ColumnText(stmt, 0);
   r.id = ColumnText(stmt, 1);
@@ -205,6 +207,49 @@ Status MigrateLocked(Connection& conn) {
   return OkStatus();
 }
 
+// Records recently read, so that the common GET is a hash lookup instead of a SQLite read
+// transaction. Sound because this process's writer thread is the database's only writer:
+// after each commit it drops the keys it wrote and bumps the epoch, under the same lock; a
+// reader caches what it read only if no commit ended since it started reading, so a
+// snapshot older than a commit is never cached after that commit's invalidation.
+class RecordCache {
+ public:
+  explicit RecordCache(size_t capacity) : capacity_(capacity) {}
+
+  uint64_t epoch() const { return epoch_.load(std::memory_order_acquire); }
+
+  std::optional<ResourceRecord> Find(std::string_view key) const {
+    std::shared_lock lock(mu_);
+    auto it = records_.find(std::string(key));
+    if (it == records_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  void Insert(const ResourceRecord& record, uint64_t read_epoch) {
+    std::unique_lock lock(mu_);
+    if (epoch_.load(std::memory_order_relaxed) != read_epoch) return;
+    if (records_.size() >= capacity_) records_.clear();  // bounded; refills from reads
+    records_.insert_or_assign(record.key, record);
+  }
+
+  // After a commit: forget what it changed.
+  void Invalidate(const std::vector<const core::WriteBatch*>& committed) {
+    std::unique_lock lock(mu_);
+    epoch_.fetch_add(1, std::memory_order_acq_rel);
+    for (const core::WriteBatch* batch : committed) {
+      for (const ResourceRecord& record : batch->put) records_.erase(record.key);
+      for (const std::string& key : batch->erase) records_.erase(key);
+      for (const std::string& key : batch->touch) records_.erase(key);
+    }
+  }
+
+ private:
+  const size_t capacity_;
+  mutable std::shared_mutex mu_;
+  std::atomic<uint64_t> epoch_{0};
+  std::unordered_map<std::string, ResourceRecord> records_;  // guarded by mu_
+};
+
 class SqliteStore final : public core::ResourceStore {
  public:
   explicit SqliteStore(SqliteOptions options) : options_(std::move(options)) {}
@@ -226,6 +271,14 @@ class SqliteStore final : public core::ResourceStore {
   }
 
   Result<ResourceRecord> Get(std::string_view key) override {
+    if (auto cached = cache_.Find(key)) return std::move(*cached);
+    const uint64_t read_epoch = cache_.epoch();
+    auto record = ReadRecord(key);
+    if (record.has_value()) cache_.Insert(*record, read_epoch);
+    return record;
+  }
+
+  Result<ResourceRecord> ReadRecord(std::string_view key) {
     return WithReader([&](Connection& conn) -> Result<ResourceRecord> {
       REPRIEVE_ASSIGN_OR_RETURN(
           sqlite3_stmt * stmt,
@@ -234,7 +287,7 @@ class SqliteStore final : public core::ResourceStore {
       const int rc = sqlite3_step(stmt);
       if (rc == SQLITE_DONE) return NotFoundError("no record " + std::string(key));
       if (rc != SQLITE_ROW) return conn.Error("reading a record", sqlite3_errmsg(conn.db()));
-      ResourceRecord record = ReadRecord(stmt);
+      ResourceRecord record = RecordFromRow(stmt);
       sqlite3_reset(stmt);
       return record;
     });
@@ -265,7 +318,7 @@ class SqliteStore final : public core::ResourceStore {
           page.next_after = page.items.back().key;
           break;
         }
-        page.items.push_back(ReadRecord(stmt));
+        page.items.push_back(RecordFromRow(stmt));
       }
       sqlite3_reset(stmt);
       if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -286,7 +339,7 @@ class SqliteStore final : public core::ResourceStore {
       sqlite3_bind_int(stmt, 2, limit);
       std::vector<ResourceRecord> due;
       int rc;
-      while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) due.push_back(ReadRecord(stmt));
+      while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) due.push_back(RecordFromRow(stmt));
       sqlite3_reset(stmt);
       if (rc != SQLITE_DONE) return conn.Error("listing due purges", sqlite3_errmsg(conn.db()));
       return due;
@@ -404,6 +457,15 @@ class SqliteStore final : public core::ResourceStore {
       }
     }
     Status committed = writer_->Exec("COMMIT");
+    if (committed.ok()) {
+      std::vector<const core::WriteBatch*> applied;
+      for (Pending* pending : group) {
+        for (size_t batch_idx = 0; batch_idx < pending->batches->size(); ++batch_idx) {
+          if (pending->results[batch_idx].ok()) applied.push_back(&(*pending->batches)[batch_idx]);
+        }
+      }
+      cache_.Invalidate(applied);
+    }
     if (!committed.ok()) {
       LogError("sqlite: commit failed, the group is rolled back: " + committed.ToString());
       (void)writer_->Exec("ROLLBACK");
@@ -526,6 +588,8 @@ class SqliteStore final : public core::ResourceStore {
   std::condition_variable queue_cv_;
   std::deque<Pending*> queue_;  // guarded by queue_mu_
   bool stopping_ = false;       // guarded by queue_mu_
+
+  RecordCache cache_{1 << 16};
 
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<Connection>> readers_;  // idle read connections; guarded
