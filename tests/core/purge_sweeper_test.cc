@@ -54,6 +54,20 @@ TEST_F(PurgeSweeperTest, LeavesLiveAndRecoveredResourcesAlone) {
   EXPECT_OK(service_.Get(Account("back")));
 }
 
+TEST_F(PurgeSweeperTest, DropsOperationRecordsADayOld) {
+  ASSERT_OK(Create("acct"));
+  OperationRecord op{"op-1", kSub, R"({"status":"Succeeded"})", clock_.Now()};
+  ASSERT_OK(service_.Delete(Del(Account("acct"), op)));
+  clock_.Advance(hours(23));
+  ASSERT_OK_AND_ASSIGN(SweepReport kept, sweeper_.RunOnce());
+  EXPECT_EQ(kept.operations_dropped, 0);
+  EXPECT_OK(service_.GetOperation("op-1"));
+  clock_.Advance(hours(1) + milliseconds(1));
+  ASSERT_OK_AND_ASSIGN(SweepReport dropped, sweeper_.RunOnce());
+  EXPECT_EQ(dropped.operations_dropped, 1);
+  EXPECT_THAT(service_.GetOperation("op-1"), testutil::StatusIs(StatusCode::kNotFound));
+}
+
 TEST_F(PurgeSweeperTest, WorksInBoundedBatchesAndSaysWhenMoreIsDue) {
   for (int i = 0; i < 7; ++i) {
     const std::string name = "acct" + std::to_string(i);

@@ -268,6 +268,23 @@ TEST_P(StoreConformanceTest, OperationsAreStoredWithTheirBatch) {
   EXPECT_THAT(store_->GetOperation("op2"), StatusIs(StatusCode::kNotFound));
 }
 
+TEST_P(StoreConformanceTest, OldOperationsAreListedOldestFirstAndErased) {
+  WriteBatch batch;
+  batch.operations = {{"late", "s1", "{}", testutil::ParseUtc("2026-01-03T00:00:00Z")},
+                      {"early", "s1", "{}", testutil::ParseUtc("2026-01-01T00:00:00Z")},
+                      {"mid", "s1", "{}", testutil::ParseUtc("2026-01-02T00:00:00Z")}};
+  ASSERT_OK(store_->Apply(batch));
+  ASSERT_OK_AND_ASSIGN(auto old, store_->ListOperationsBefore(testutil::ParseUtc("2026-01-03T00:00:00Z"), 10));
+  EXPECT_EQ(old, (std::vector<std::string>{"early", "mid"}));
+  ASSERT_OK_AND_ASSIGN(auto first, store_->ListOperationsBefore(testutil::ParseUtc("2027-01-01T00:00:00Z"), 1));
+  EXPECT_EQ(first, (std::vector<std::string>{"early"}));
+  WriteBatch drop;
+  drop.erase_operations = {"early", "mid", "never-existed"};
+  ASSERT_OK(store_->Apply(drop));
+  EXPECT_THAT(store_->GetOperation("early"), StatusIs(StatusCode::kNotFound));
+  EXPECT_OK(store_->GetOperation("late"));
+}
+
 TEST_P(StoreConformanceTest, CountsByState) {
   ASSERT_OK(store_->Apply(Put(Record("/a"))));
   ASSERT_OK(store_->Apply(Put(SoftDeleted(Record("/b"), "2026-02-01T00:00:00Z"))));

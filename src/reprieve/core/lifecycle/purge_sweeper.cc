@@ -12,6 +12,15 @@ PurgeSweeper::PurgeSweeper(ResourceStore& store, const Clock& clock,
 Result<SweepReport> PurgeSweeper::RunOnce() {
   const Timestamp now = clock_.Now();
   SweepReport report;
+  REPRIEVE_ASSIGN_OR_RETURN(
+      std::vector<std::string> old_operations,
+      store_.ListOperationsBefore(now - options_.operation_retention, options_.batch_size));
+  if (!old_operations.empty()) {
+    WriteBatch drop;
+    drop.erase_operations = std::move(old_operations);
+    REPRIEVE_RETURN_IF_ERROR(store_.Apply(drop));
+    report.operations_dropped = static_cast<int64_t>(drop.erase_operations.size());
+  }
   for (int batch_idx = 0; batch_idx < options_.max_batches; ++batch_idx) {
     REPRIEVE_ASSIGN_OR_RETURN(std::vector<ResourceRecord> due,
                               store_.ListPurgeDue(now, options_.batch_size));

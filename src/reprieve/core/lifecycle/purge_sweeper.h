@@ -21,6 +21,7 @@ struct SweepReport {
   std::vector<std::string> purged;  // ids of the resources purged, in purge order
   int64_t lost_races = 0;           // due records changed (recovered, purged) meanwhile
   int64_t released_names = 0;       // name reservations that ended
+  int64_t operations_dropped = 0;   // expired operation-status records
   bool more_due = false;            // stopped at max_batches with more still due
 };
 
@@ -29,12 +30,15 @@ class PurgeSweeper {
   struct Options {
     int batch_size = 500;   // records per store commit
     int max_batches = 20;   // per RunOnce, so one call never runs unbounded
+    // Operation-status records older than this are dropped (clients poll them for seconds).
+    Duration operation_retention = std::chrono::hours(24);
   };
 
   // `catalog` says how each type's purge releases its name.
   PurgeSweeper(ResourceStore& store, const Clock& clock, const PolicyCatalog& catalog,
                Options options);
 
+  // Also drops expired operation-status records, one bounded batch per call.
   // kUnavailable etc. if the store fails; batches committed before the failure stay purged.
   Result<SweepReport> RunOnce();
 

@@ -43,6 +43,7 @@ struct WriteBatch {
   std::vector<std::string> erase;       // keys removed (absent keys are ignored)
   std::vector<std::string> touch;       // existing keys whose version increments, content kept
   std::vector<OperationRecord> operations;
+  std::vector<std::string> erase_operations;  // operation ids removed (absent ones ignored)
 };
 
 struct ListQuery {
@@ -83,6 +84,9 @@ class ResourceStore {
 
   // kNotFound if no operation has this id.
   virtual Result<OperationRecord> GetOperation(std::string_view id) = 0;
+
+  // Ids of up to `limit` operation records created before `cutoff`, oldest first.
+  virtual Result<std::vector<std::string>> ListOperationsBefore(Timestamp cutoff, int limit) = 0;
 
   // Number of records in `state`, for diagnostics and tests.
   virtual Result<int64_t> Count(LifecycleState state) = 0;

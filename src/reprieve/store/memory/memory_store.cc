@@ -80,6 +80,19 @@ class MemoryStore final : public core::ResourceStore {
     return it->second;
   }
 
+  Result<std::vector<std::string>> ListOperationsBefore(Timestamp cutoff, int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<std::pair<Timestamp, std::string>> old;
+    for (const auto& [id, op] : operations_) {
+      if (op.created_at < cutoff) old.emplace_back(op.created_at, id);
+    }
+    std::sort(old.begin(), old.end());
+    if (static_cast<int>(old.size()) > limit) old.resize(static_cast<size_t>(limit));
+    std::vector<std::string> ids;
+    for (auto& [created, id] : old) ids.push_back(std::move(id));
+    return ids;
+  }
+
   Result<int64_t> Count(LifecycleState state) override {
     std::lock_guard lock(mu_);
     return static_cast<int64_t>(std::count_if(records_.begin(), records_.end(), [&](const auto& kv) {
@@ -114,6 +127,7 @@ class MemoryStore final : public core::ResourceStore {
     for (const core::OperationRecord& operation : batch.operations) {
       operations_[operation.id] = operation;
     }
+    for (const std::string& id : batch.erase_operations) operations_.erase(id);
     return OkStatus();
   }
 

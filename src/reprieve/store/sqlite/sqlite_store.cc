@@ -381,6 +381,23 @@ class SqliteStore final : public core::ResourceStore {
     });
   }
 
+  Result<std::vector<std::string>> ListOperationsBefore(Timestamp cutoff, int limit) override {
+    return WithReader([&](Connection& conn) -> Result<std::vector<std::string>> {
+      REPRIEVE_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          conn.Prepare("SELECT id FROM operations WHERE created_at < ?1 ORDER BY created_at "
+                       "LIMIT ?2"));
+      sqlite3_bind_int64(stmt, 1, ToMillis(cutoff));
+      sqlite3_bind_int(stmt, 2, limit);
+      std::vector<std::string> ids;
+      int rc;
+      while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) ids.push_back(ColumnText(stmt, 0));
+      sqlite3_reset(stmt);
+      if (rc != SQLITE_DONE) return conn.Error("listing old operations", sqlite3_errmsg(conn.db()));
+      return ids;
+    });
+  }
+
   Result<int64_t> Count(LifecycleState state) override {
     return WithReader([&](Connection& conn) -> Result<int64_t> {
       REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
@@ -576,6 +593,12 @@ class SqliteStore final : public core::ResourceStore {
       BindText(stmt, 3, op.body);
       sqlite3_bind_int64(stmt, 4, ToMillis(op.created_at));
       REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing an operation"));
+    }
+    for (const std::string& id : batch.erase_operations) {
+      REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                                writer_->Prepare("DELETE FROM operations WHERE id = ?1"));
+      BindText(stmt, 1, id);
+      REPRIEVE_RETURN_IF_ERROR(Step(stmt, "erasing an operation"));
     }
     return OkStatus();
   }
