@@ -39,6 +39,16 @@ ResourceRecord SoftDeletedAt(ResourceRecord record, const TypePolicy& policy, Ti
   return record;
 }
 
+ResourceRecord RecoveredAt(ResourceRecord record, Timestamp now, const std::string& caller) {
+  record.state = LifecycleState::kActive;
+  record.version += 1;
+  record.deleted_at.reset();
+  record.scheduled_purge_at.reset();
+  record.changed_at = now;
+  record.changed_by = caller;
+  return record;
+}
+
 void AppendRemoval(const ResourceRecord& record, const TypePolicy* policy, Timestamp now,
                    WriteBatch& batch) {
   batch.erase.push_back(record.key);

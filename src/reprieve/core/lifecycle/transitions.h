@@ -31,6 +31,9 @@ Duration RetentionOf(const ResourceRecord& record, const TypePolicy& policy);
 ResourceRecord SoftDeletedAt(ResourceRecord record, const TypePolicy& policy, Timestamp now,
                              const std::string& caller);
 
+// `record` live again at `now` (a recover): its deletion dates are gone.
+ResourceRecord RecoveredAt(ResourceRecord record, Timestamp now, const std::string& caller);
+
 // Appends to `batch` the writes that remove `record` for good at `now`: the record, and for
 // a globally named type its name (reserved for the owner's subscription for the policy's
 // reservation period, else freed). `policy` may be null (records of no served type).

@@ -517,16 +517,10 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
       batch.expect.push_back({name_key, Kind::kActive, name->version});
     }
     // Recover: the deleted record's body comes back whole; the request only says "restore".
-    ResourceRecord record = *existing;
-    batch.expect.push_back({key, Kind::kSoftDeleted, record.version});
+    batch.expect.push_back({key, Kind::kSoftDeleted, existing->version});
     batch.expect.push_back({group.key, Kind::kActive, 0});
     batch.touch.push_back(group.key);
-    record.state = LifecycleState::kActive;
-    record.version += 1;
-    record.deleted_at.reset();
-    record.scheduled_purge_at.reset();
-    record.changed_at = now;
-    record.changed_by = request.caller;
+    const ResourceRecord record = RecoveredAt(*existing, now, request.caller);
     batch.put.push_back(record);
     PutOutcome outcome{record, PutOutcome::Kind::kRestored, {}, {}, {}};
     // Children soft-deleted with it come back; those re-created on recover come back when
@@ -544,14 +538,8 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
           continue;
         }
       }
-      child.state = LifecycleState::kActive;
-      child.version += 1;
-      child.deleted_at.reset();
-      child.scheduled_purge_at.reset();
-      child.changed_at = now;
-      child.changed_by = request.caller;
       (recreate ? outcome.recreated_children : outcome.restored_children).push_back(child.id);
-      batch.put.push_back(std::move(child));
+      batch.put.push_back(RecoveredAt(std::move(child), now, request.caller));
     }
     REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
     return outcome;
