@@ -302,6 +302,18 @@ Result<PutOutcome> ResourceService::Put(const PutRequest& request) {
   return RetryRaces(request.id.ToString(), [&] { return PutOnce(request, policy); });
 }
 
+namespace {
+// The facts a write states replace those of the record; a retention or purge protection the
+// write leaves out keeps its value.
+void ApplyFacts(const ResourceFacts& facts, ResourceRecord& record) {
+  if (facts.retention) record.retention = facts.retention;
+  if (facts.purge_protected) record.purge_protected = *facts.purge_protected;
+  record.customer_managed_key = facts.customer_managed_key;
+  record.transient = facts.transient;
+  record.dependencies = facts.dependencies;
+}
+}  // namespace
+
 Status ResourceService::ValidateFacts(const TypePolicy& policy, const ResourceFacts& facts,
                                       const ResourceRecord* existing) {
   const RetentionRule& rule = policy.retention_rule;
@@ -563,11 +575,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     REPRIEVE_RETURN_IF_ERROR(ValidateFacts(policy, request.facts, &record));
     batch.expect.push_back({key, Kind::kActive, record.version});
     record.body = request.body;
-    if (request.facts.retention) record.retention = request.facts.retention;
-    if (request.facts.purge_protected) record.purge_protected = *request.facts.purge_protected;
-    record.customer_managed_key = request.facts.customer_managed_key;
-    record.transient = request.facts.transient;
-    record.dependencies = request.facts.dependencies;
+    ApplyFacts(request.facts, record);
     record.version += 1;
     record.etag = NewEtag();
     record.changed_at = now;
@@ -599,10 +607,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     record.retention = request.facts.retention.value_or(
         std::chrono::hours(24 * policy.retention_rule.default_days));
   }
-  record.purge_protected = request.facts.purge_protected.value_or(false);
-  record.customer_managed_key = request.facts.customer_managed_key;
-  record.transient = request.facts.transient;
-  record.dependencies = request.facts.dependencies;
+  ApplyFacts(request.facts, record);
   if (deleted) {
     // The type does not hold deleted names: the new resource replaces the deleted one,
     // which can then no longer be recovered.
@@ -643,11 +648,7 @@ Result<ResourceRecord> ResourceService::Update(const ResourceRecord& current, st
     const TypePolicy* policy = catalog_.Find(current.type);
     REPRIEVE_CHECK(policy != nullptr) << "no policy for " << current.type;
     REPRIEVE_RETURN_IF_ERROR(ValidateFacts(*policy, *facts, &current));
-    if (facts->retention) record.retention = facts->retention;
-    if (facts->purge_protected) record.purge_protected = *facts->purge_protected;
-    record.customer_managed_key = facts->customer_managed_key;
-    record.transient = facts->transient;
-    record.dependencies = facts->dependencies;
+    ApplyFacts(*facts, record);
   }
   record.body = std::move(body);
   record.version += 1;
