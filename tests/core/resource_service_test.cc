@@ -178,6 +178,18 @@ TEST_F(ServiceTest, KeysSurviveDeleteAndRestore) {
   EXPECT_EQ(after, before);
 }
 
+TEST_F(ServiceTest, OnlyACreateStoresItsOperationStatus) {
+  PutRequest create{Account("acct"), "eastus", R"({"kind":"A"})", false, "", "t",
+                    OperationRecord{"op-create", kSub, "{}", clock_.Now()}, {}};
+  ASSERT_OK(service_.Put(create));
+  EXPECT_OK(service_.GetOperation("op-create"));
+  PutRequest update = create;
+  update.operation = OperationRecord{"op-update", kSub, "{}", clock_.Now()};
+  ASSERT_OK_AND_ASSIGN(PutOutcome updated, service_.Put(update));
+  EXPECT_EQ(updated.kind, PutOutcome::Kind::kUpdated);
+  EXPECT_THAT(service_.GetOperation("op-update"), StatusIs(StatusCode::kNotFound));
+}
+
 TEST_F(ServiceTest, OperationRecordsAreCommittedWithTheirChange) {
   ASSERT_OK(Create("acct"));
   OperationRecord op{"op-1", kSub, R"({"status":"Succeeded"})", clock_.Now()};

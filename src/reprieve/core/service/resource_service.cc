@@ -503,8 +503,6 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
   const Timestamp now = clock_.Now();
   const std::string id_text = request.id.ToString();
   WriteBatch batch;
-  if (request.operation) batch.operations.push_back(*request.operation);
-
   const bool deleted = existing.has_value() && existing->state == LifecycleState::kSoftDeleted;
   if (request.restore) {
     if (!deleted) return policy.nothing_to_restore.Render(id_text, request.id.name(), policy.type);
@@ -624,6 +622,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     batch.touch.push_back(parent->key);
   }
   batch.put.push_back(record);
+  if (request.operation) batch.operations.push_back(*request.operation);
   REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
   return PutOutcome{std::move(record), PutOutcome::Kind::kCreated};
 }

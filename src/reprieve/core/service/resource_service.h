@@ -42,7 +42,7 @@ struct PutRequest {
   bool restore = false;  // the type's recover signal was set (properties.restore / createMode)
   std::string restore_reference;  // kRestoreReference: the reference the caller named
   std::string caller;
-  std::optional<OperationRecord> operation;  // committed with the change
+  std::optional<OperationRecord> operation;  // committed with a create (its LRO status)
   ResourceFacts facts;
 };
 
