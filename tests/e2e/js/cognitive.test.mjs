@@ -11,6 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 
+import { HOUR_MS, LRO, expectStatus, stepper } from "./steps.mjs";
 import {
   startServer, credential, clientOptions, admin, request, defaultSubscription,
 } from "./server.mjs";
@@ -18,11 +19,7 @@ import {
 const RG = "rg-e2e";
 const NAME = "acct-e2e";
 const LOCATION = "eastus";
-const HOUR_MS = 3600e3;
 const RETENTION_MS = 48 * HOUR_MS;
-// updateIntervalInMs is a per-call option of the begin*() methods (the client
-// constructor ignores it); without it every second poll waits 2 s.
-const LRO = { updateIntervalInMs: 10 };
 const CREATE_BODY = {
   kind: "TextAnalytics",
   sku: { name: "S0" },
@@ -49,17 +46,6 @@ after(async () => {
 
 // ---------------------------------------------------------------- helpers
 
-/** Awaits `promise`, expecting a RestError with `status`; returns the error. */
-async function expectStatus(promise, status, what) {
-  let error;
-  await assert.rejects(promise, (err) => {
-    error = err;
-    assert.equal(err?.statusCode, status,
-      `${what}: expected HTTP ${status}, got ${err?.statusCode} (${err?.code}: ${err?.message})`);
-    return true;
-  }, `${what}: expected HTTP ${status}, but the call succeeded`);
-  return error;
-}
 
 async function listDeleted() {
   const items = [];
@@ -121,42 +107,7 @@ async function deleteAccount(what) {
   await expectStatus(cognitive.accounts.get(RG, NAME), 404, `${what}: accounts.get after delete`);
 }
 
-/**
- * An unexpected SDK failure (RestError) often has an empty message (e.g. a
- * HEAD answered with a status the operation spec does not list); name the
- * request and status instead.
- */
-function describeRestError(err) {
-  if (err?.name !== "RestError") return err;
-  const req = err.request;
-  const text = `${req?.method ?? "?"} ${req?.url ?? "?"} -> HTTP ${err.statusCode ?? "(no response)"}` +
-    `${err.code ? ` ${err.code}` : ""}: ${err.message || "(empty message)"}`;
-  return new Error(text, { cause: err });
-}
 
-/**
- * Runs the steps in order as sub-tests; once one fails the rest are skipped,
- * so the first failure is the one reported.
- */
-function stepper(t) {
-  let failed = null;
-  return async (name, fn) => {
-    if (failed) {
-      await t.test(name, { skip: `earlier step failed: ${failed}` }, () => {});
-      return;
-    }
-    let ok = false;
-    await t.test(name, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        throw describeRestError(err);
-      }
-      ok = true;
-    });
-    if (!ok) failed = name;
-  };
-}
 
 // ---------------------------------------------------------------- tests
 
