@@ -90,6 +90,10 @@ TEST(TypePolicyTest, EveryBuiltinSoftDeleteTypeIsCompleteData) {
     if (policy.name_scope == NameScope::kGlobal) {
       EXPECT_FALSE(policy.name_taken.arm_code.empty()) << policy.type;
     }
+    if (policy.deleted_scope == DeletedRouteScope::kLocation) {
+      // Such routes name no group: only a global name finds the resource.
+      EXPECT_EQ(policy.name_scope, NameScope::kGlobal) << policy.type;
+    }
     if (policy.name_reservation > Duration::zero()) {
       EXPECT_NE(policy.name_reserved.message.find("{until}"), std::string::npos) << policy.type;
     }

@@ -16,9 +16,6 @@ using core::TypePolicy;
 
 namespace {
 
-// How many times a PATCH re-reads and re-merges after losing a race to another change.
-constexpr int kPatchAttempts = 8;
-
 Status UnknownNamespace(const std::string& ns) {
   return InvalidArgumentError("The resource namespace '" + ns +
                               "' is invalid: Reprieve serves no resource type in it.")
@@ -153,23 +150,35 @@ HandlerResult PatchResource(ApiState& state, const RequestContext& ctx, const Ty
           .WithTarget("location");
     }
   }
-  json::object stored_patch = json::parse(StoredBody(patch)).as_object();
-  for (int attempt = 0; attempt < kPatchAttempts; ++attempt) {
-    REPRIEVE_ASSIGN_OR_RETURN(const core::ResourceRecord current, state.service.Get(id));
-    json::object merged = json::parse(current.body).as_object();
-    if (const json::value* tags = stored_patch.if_contains("tags")) merged["tags"] = *tags;
-    json::object rest = stored_patch;
-    rest.erase("tags");
-    MergePatch(merged, rest);
-    REPRIEVE_RETURN_IF_ERROR(ValidateFields(merged, policy, /*creating=*/true));
-    REPRIEVE_ASSIGN_OR_RETURN(const core::ResourceFacts facts, ExtractFacts(merged, policy));
-    auto updated = state.service.Update(current, json::serialize(merged), ctx.caller, facts);
-    if (updated.has_value()) return ResourceResponse(200, *updated, policy);
-    if (updated.status().code() != StatusCode::kAborted) return updated.status();
-  }
-  return AbortedError("The resource '" + id.ToString() +
-                      "' is being changed by concurrent requests; retry the request.")
-      .WithArmCode("Conflict");
+  const json::object stored_patch = json::parse(StoredBody(patch)).as_object();
+  const json::value* location = Find(patch, "location");
+  REPRIEVE_ASSIGN_OR_RETURN(
+      const core::ResourceRecord updated,
+      state.service.Modify(
+          id,
+          [&](const core::ResourceRecord& current) -> Result<core::BodyChange> {
+            // Location is fixed at create; a PATCH may restate it but not change it.
+            if (location != nullptr && location->is_string() &&
+                core::NormalizeLocation(location->as_string()) !=
+                    core::NormalizeLocation(current.location)) {
+              return InvalidArgumentError("The location of '" + current.id +
+                                          "' cannot be changed.")
+                  .WithArmCode("LocationNotUpdatable")
+                  .WithTarget("location");
+            }
+            json::object merged = json::parse(current.body).as_object();
+            json::object rest = stored_patch;
+            if (const json::value* tags = rest.if_contains("tags")) {
+              merged["tags"] = *tags;  // tags are replaced whole
+              rest.erase("tags");
+            }
+            MergePatch(merged, rest);
+            REPRIEVE_RETURN_IF_ERROR(ValidateFields(merged, policy, /*creating=*/true));
+            REPRIEVE_ASSIGN_OR_RETURN(core::ResourceFacts facts, ExtractFacts(merged, policy));
+            return core::BodyChange{json::serialize(merged), std::move(facts)};
+          },
+          ctx.caller));
+  return ResourceResponse(200, updated, policy);
 }
 
 bool QueryFlag(const RequestContext& ctx, const std::string& name) {
@@ -351,25 +360,6 @@ HandlerResult DeletedAction(ApiState& state, const RequestContext& ctx, const Ty
   return response;
 }
 
-// GET .../locations/{loc}/operationStatuses/{id} (Azure-AsyncOperation: always 200 with the
-// status) and .../operationResults/{id} (Location: 202 while running, then 200).
-HandlerResult OperationRoute(ApiState& state, const RequestContext& ctx, bool is_result) {
-  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
-  REPRIEVE_RETURN_IF_ERROR(RequireAnyApiVersion(ctx));
-  REPRIEVE_ASSIGN_OR_RETURN(const core::OperationRecord op,
-                            FindOperation(state, ctx, ctx.segments.back()));
-  json::value body = OperationDocument(ctx, op);
-  const json::value* status = body.as_object().if_contains("status");
-  const bool running = status != nullptr && status->is_string() &&
-                       status->as_string() == "InProgress";
-  if (is_result && running) {
-    HttpResponse response = EmptyResponse(202);
-    response.SetHeader("Location", ctx.base_url + ctx.request.target);
-    response.SetHeader("Retry-After", "1");
-    return response;
-  }
-  return JsonResponse(200, body);
-}
 
 }  // namespace
 
@@ -437,7 +427,7 @@ std::optional<HandlerResult> RouteResources(ApiState& state, RequestContext& ctx
 
   // .../locations/{loc}/operationStatuses|operationResults/{id}
   if (n == 8 && (ctx.SegmentIs(6, "operationStatuses") || ctx.SegmentIs(6, "operationResults"))) {
-    return OperationRoute(state, ctx, ctx.SegmentIs(6, "operationResults"));
+    return OperationStatus(state, ctx);
   }
   // .../locations/{loc}/resourceGroups/{rg}/{collection}/{name}
   if (n == 10 && ctx.SegmentIs(6, "resourceGroups")) {

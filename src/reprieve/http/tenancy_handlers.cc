@@ -207,22 +207,18 @@ HandlerResult ResourceGroup(ApiState& state, const RequestContext& ctx) {
   if (method == "PATCH") {
     REPRIEVE_ASSIGN_OR_RETURN(const json::object patch, ParseObject(ctx.request.body));
     REPRIEVE_ASSIGN_OR_RETURN(const std::string patch_body, GroupBody(patch));
-    const json::value patch_value = json::parse(patch_body);
-    for (int attempt = 0; attempt < 8; ++attempt) {
-      REPRIEVE_ASSIGN_OR_RETURN(const core::ResourceRecord current,
-                                state.service.GetResourceGroup(subscription, name));
-      json::object merged = json::parse(current.body).as_object();
-      for (const auto& member : patch_value.as_object()) {
-        merged[member.key()] = member.value();
-      }
-      auto updated = state.service.Update(current, json::serialize(merged),
-                                                       ctx.caller);
-      if (updated.has_value()) return GroupResponse(200, *updated);
-      if (updated.status().code() != StatusCode::kAborted) return updated.status();
-    }
-    return AbortedError("The resource group '" + name +
-                        "' is being changed by concurrent requests; retry the request.")
-        .WithArmCode("Conflict");
+    const json::object patch_members = json::parse(patch_body).as_object();
+    REPRIEVE_ASSIGN_OR_RETURN(
+        const core::ResourceRecord updated,
+        state.service.Modify(
+            core::ResourceId::ResourceGroup(subscription, name),
+            [&](const core::ResourceRecord& current) -> Result<core::BodyChange> {
+              json::object merged = json::parse(current.body).as_object();
+              for (const auto& member : patch_members) merged[member.key()] = member.value();
+              return core::BodyChange{json::serialize(merged), std::nullopt};
+            },
+            ctx.caller));
+    return GroupResponse(200, updated);
   }
   if (method == "DELETE") {
     core::OperationRecord op = SucceededOperation(ctx, state.random);
@@ -249,13 +245,6 @@ HandlerResult ResourceGroups(ApiState& state, const RequestContext& ctx) {
   return ListResponse(ctx, std::move(items), page);
 }
 
-HandlerResult GroupOperation(ApiState& state, const RequestContext& ctx) {
-  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
-  REPRIEVE_RETURN_IF_ERROR(RequireAnyApiVersion(ctx));
-  REPRIEVE_ASSIGN_OR_RETURN(const core::OperationRecord op,
-                            FindOperation(state, ctx, ctx.segments[3]));
-  return JsonResponse(200, OperationDocument(ctx, op));
-}
 
 HandlerResult CloudMetadata(const RequestContext& ctx) {
   if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
@@ -506,7 +495,7 @@ std::optional<HandlerResult> RouteTenancy(ApiState& state, RequestContext& ctx) 
   if (ctx.SegmentIs(2, "providers") && (n == 3 || n == 4 || (n == 5 && ctx.SegmentIs(4, "register")))) {
     return Providers(state, ctx);
   }
-  if (n == 4 && ctx.SegmentIs(2, "operationresults")) return GroupOperation(state, ctx);
+  if (n == 4 && ctx.SegmentIs(2, "operationresults")) return OperationStatus(state, ctx);
   if (ctx.SegmentIs(2, "resourceGroups") && (n == 3 || n == 4)) {
     if (Status version = RequireApiVersion(ctx, ResourcesPolicy(state)); !version.ok()) {
       return version;

@@ -639,17 +639,29 @@ Result<ResourceRecord> ResourceService::Get(const ResourceId& id) {
   return ResourceNotFound(id);
 }
 
-Result<ResourceRecord> ResourceService::Update(const ResourceRecord& current, std::string body,
-                                               const std::string& caller,
-                                               const std::optional<ResourceFacts>& facts) {
+Result<ResourceRecord> ResourceService::Modify(
+    const ResourceId& id, const std::function<Result<BodyChange>(const ResourceRecord&)>& change,
+    const std::string& caller) {
+  return RetryRaces(id.ToString(), [&]() -> Result<ResourceRecord> {
+    REPRIEVE_ASSIGN_OR_RETURN(
+        const ResourceRecord current,
+        id.IsResourceGroup() ? GetResourceGroup(id.subscription(), id.resource_group()) : Get(id));
+    REPRIEVE_ASSIGN_OR_RETURN(const BodyChange changed, change(current));
+    return Update(current, changed, caller);
+  });
+}
+
+Result<ResourceRecord> ResourceService::Update(const ResourceRecord& current,
+                                               const BodyChange& change,
+                                               const std::string& caller) {
   ResourceRecord record = current;
-  if (facts) {
+  if (change.facts) {
     const TypePolicy* policy = catalog_.Find(current.type);
     REPRIEVE_CHECK(policy != nullptr) << "no policy for " << current.type;
-    REPRIEVE_RETURN_IF_ERROR(ValidateFacts(*policy, *facts, &current));
-    ApplyFacts(*facts, record);
+    REPRIEVE_RETURN_IF_ERROR(ValidateFacts(*policy, *change.facts, &current));
+    ApplyFacts(*change.facts, record);
   }
-  record.body = std::move(body);
+  record.body = change.body;
   record.version += 1;
   record.etag = NewEtag();
   record.changed_at = clock_.Now();
@@ -782,7 +794,7 @@ Result<Page> ResourceService::ListDeleted(const TypePolicy& policy,
   return store_.List(query);
 }
 
-Result<ResourceRecord> ResourceService::FindDeleted(const TypePolicy& policy,
+Result<ResourceRecord> ResourceService::GetDeleted(const TypePolicy& policy,
                                                     const DeletedRef& ref) {
   REPRIEVE_RETURN_IF_ERROR(RequireSubscription(ref.subscription));
   const auto not_found = [&] {
@@ -818,30 +830,16 @@ Result<ResourceRecord> ResourceService::FindDeleted(const TypePolicy& policy,
                                        policy.ResourceType(), ref.name)
                       .Key());
   }
-  if (policy.name_scope == NameScope::kGlobal) {
-    // The name record knows which resource holds the name.
-    auto name = store_.Get(NameKey(policy.type, ref.name));
-    if (!name.has_value() || name->state != LifecycleState::kActive) {
-      return !name.has_value() && name.status().code() != StatusCode::kNotFound ? name.status()
-                                                                                  : not_found();
-    }
-    return lookup(AsciiLower(name->id));
+  // Location-scoped routes name no group: the name record (their names are global) knows
+  // which resource holds the name.
+  REPRIEVE_CHECK(policy.name_scope == NameScope::kGlobal)
+      << policy.type << ": a location-scoped deleted route needs global names";
+  auto name = store_.Get(NameKey(policy.type, ref.name));
+  if (!name.has_value() || name->state != LifecycleState::kActive) {
+    return !name.has_value() && name.status().code() != StatusCode::kNotFound ? name.status()
+                                                                                : not_found();
   }
-  // Location-scoped routes name no group: find the record among the subscription's deleted
-  // resources of the type.
-  ListQuery query;
-  query.type = policy.type;
-  query.subscription = AsciiLower(ref.subscription);
-  query.state = LifecycleState::kSoftDeleted;
-  query.limit = 1000;
-  while (true) {
-    REPRIEVE_ASSIGN_OR_RETURN(Page page, store_.List(query));
-    for (ResourceRecord& record : page.items) {
-      if (matches(record)) return std::move(record);
-    }
-    if (page.next_after.empty()) return not_found();
-    query.after_key = page.next_after;
-  }
+  return lookup(AsciiLower(name->id));
 }
 
 Status ResourceService::RefusePurgeWhileProtected(const ResourceRecord& record, Timestamp now) {
@@ -860,15 +858,11 @@ std::string RestoreReference(const ResourceRecord& record) {
   return record.name + "|" + (record.deleted_at ? FormatRfc3339(*record.deleted_at) : "");
 }
 
-Result<ResourceRecord> ResourceService::GetDeleted(const TypePolicy& policy,
-                                                   const DeletedRef& ref) {
-  return FindDeleted(policy, ref);
-}
 
 Status ResourceService::Purge(const TypePolicy& policy, const DeletedRef& ref,
                               std::optional<OperationRecord> operation) {
   return RetryRaces(ref.name, [&]() -> Result<bool> {
-           REPRIEVE_ASSIGN_OR_RETURN(const ResourceRecord record, FindDeleted(policy, ref));
+           REPRIEVE_ASSIGN_OR_RETURN(const ResourceRecord record, GetDeleted(policy, ref));
            const Timestamp now = clock_.Now();
            REPRIEVE_RETURN_IF_ERROR(RefusePurgeWhileProtected(record, now));
            WriteBatch batch;

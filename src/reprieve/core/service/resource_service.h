@@ -46,6 +46,13 @@ struct PutRequest {
   ResourceFacts facts;
 };
 
+// What a PATCH makes of the current record: its new body, and for a resource the facts the
+// policy reads from it.
+struct BodyChange {
+  std::string body;
+  std::optional<ResourceFacts> facts;
+};
+
 struct DeleteRequest {
   ResourceId id;
   std::string caller;
@@ -134,13 +141,12 @@ class ResourceService {
   // The live resource. kNotFound (ResourceNotFound, or ResourceGroupNotFound) otherwise,
   // including while it is soft-deleted.
   Result<ResourceRecord> Get(const ResourceId& id);
-  // Replaces the body of `current` (a resource or a group; PATCH), guarded by its version:
-  // kAborted if it changed meanwhile (the caller re-reads and merges again).
-  // With `facts` (a resource, not a group) they are validated and kept as on PUT.
-  Result<ResourceRecord> Update(const ResourceRecord& current, std::string body,
-                                const std::string& caller,
-                                const std::optional<ResourceFacts>& facts = std::nullopt);
-  // Soft-deletes the live resource, or removes it for good when the type's policy says so
+  // PATCH: applies `change` to the live resource (or group) and writes the result. If another
+  // write wins the race, re-reads and applies `change` again. kNotFound as Get / GetResourceGroup;
+  // whatever `change` fails with.
+  Result<ResourceRecord> Modify(
+      const ResourceId& id, const std::function<Result<BodyChange>(const ResourceRecord&)>& change,
+      const std::string& caller);  // Soft-deletes the live resource, or removes it for good when the type's policy says so
   // for this request (api-version, force purge, CMK, feature enrolment). With force purge a
   // soft-deleted resource is purged. kInvalidArgument if dependents are to be deleted
   // without a permanent delete.
@@ -190,6 +196,9 @@ class ResourceService {
 
  private:
   const TypePolicy& PolicyFor(const ResourceId& id) const;
+  // Writes `change` over `current`, guarded by its version (kAborted if it moved).
+  Result<ResourceRecord> Update(const ResourceRecord& current, const BodyChange& change,
+                                const std::string& caller);
   // Creates `fresh` (version 1) or replaces the body of the active record with its key,
   // guarded by `also_expect`; `check`, if set, may refuse the update of an existing record.
   Result<PutOutcome> Upsert(const ResourceRecord& fresh, const std::string& body,
@@ -221,7 +230,6 @@ class ResourceService {
   static Status RefusePurgeWhileProtected(const ResourceRecord& record, Timestamp now);
   Result<GroupDeleteOutcome> DeleteGroupOnce(const ResourceId& group, const std::string& caller,
                                              const std::optional<OperationRecord>& operation);
-  Result<ResourceRecord> FindDeleted(const TypePolicy& policy, const DeletedRef& ref);
   Result<AccessKeys> KeysOf(const ResourceRecord& record) const;
   std::string NewEtag();
   std::string NewSecrets(const TypePolicy& policy);

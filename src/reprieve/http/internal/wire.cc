@@ -81,10 +81,27 @@ json::object ParseStored(const std::string& body) {
 
 }  // namespace
 
-Result<core::OperationRecord> FindOperation(ApiState& state, const RequestContext& ctx,
-                                            const std::string& id) {
+namespace {
+// The stored status document of `op` with "id" set to the path it was requested at.
+boost::json::value OperationDocument(const RequestContext& ctx, const core::OperationRecord& op) {
+  std::error_code ec;
+  json::value body = json::parse(op.body, ec);
+  if (ec || !body.is_object()) body = json::object();
+  std::string path;
+  for (const std::string& segment : ctx.segments) path += "/" + segment;
+  body.as_object()["id"] = path;
+  return body;
+}
+}  // namespace
+
+HandlerResult OperationStatus(ApiState& state, const RequestContext& ctx) {
+  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
+  REPRIEVE_RETURN_IF_ERROR(RequireAnyApiVersion(ctx));
+  const std::string& id = ctx.segments.back();
   auto op = state.service.GetOperation(id);
-  if (op.has_value() && op->subscription == AsciiLower(ctx.segments[1])) return op;
+  if (op.has_value() && op->subscription == AsciiLower(ctx.segments[1])) {
+    return JsonResponse(200, OperationDocument(ctx, *op));
+  }
   if (!op.has_value() && op.status().code() != StatusCode::kNotFound) return op.status();
   return NotFoundError("The operation '" + id + "' was not found.")
       .WithArmCode("OperationNotFound");
@@ -456,9 +473,6 @@ json::object ResourceObject(const core::ResourceRecord& record, const core::Type
   return out;
 }
 
-std::string RenderResource(const core::ResourceRecord& record, const core::TypePolicy& policy) {
-  return json::serialize(ResourceObject(record, policy));
-}
 
 std::string DeletedId(const core::ResourceRecord& record, const core::TypePolicy& policy) {
   const auto id = core::ResourceId::Parse(record.id);
@@ -618,14 +632,5 @@ core::OperationRecord SucceededOperation(const RequestContext& ctx, RandomSource
   return op;
 }
 
-boost::json::value OperationDocument(const RequestContext& ctx, const core::OperationRecord& op) {
-  std::error_code ec;
-  json::value body = json::parse(op.body, ec);
-  if (ec || !body.is_object()) body = json::object();
-  std::string path;
-  for (const std::string& segment : ctx.segments) path += "/" + segment;
-  body.as_object()["id"] = path;
-  return body;
-}
 
 }  // namespace reprieve::http::internal

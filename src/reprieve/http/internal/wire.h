@@ -52,8 +52,7 @@ std::string StoredBody(boost::json::object body);
 // RFC 7386 JSON merge patch of `patch` into `target`.
 void MergePatch(boost::json::object& target, const boost::json::object& patch);
 
-// Renders a live resource / a soft-deleted resource (at its deleted-resource id).
-std::string RenderResource(const core::ResourceRecord& record, const core::TypePolicy& policy);
+// A live resource / a soft-deleted resource (at its deleted-resource id), as the wire shows it.
 boost::json::object ResourceObject(const core::ResourceRecord& record,
                                    const core::TypePolicy& policy);
 boost::json::object DeletedObject(const core::ResourceRecord& record,
@@ -77,8 +76,6 @@ HttpResponse EmptyResponse(int status);
 // A finished operation's status document and record, for a change made now. The status
 // URLs that serve it add the document's "id" (their own path).
 core::OperationRecord SucceededOperation(const RequestContext& ctx, RandomSource& random);
-// The stored status document of `op` with "id" set to the path it was requested at.
-boost::json::value OperationDocument(const RequestContext& ctx, const core::OperationRecord& op);
 // Absolute URL on the request's host for `path` + "?api-version=" + the request's version.
 std::string AbsoluteUrl(const RequestContext& ctx, const std::string& path);
 
@@ -90,8 +87,9 @@ Status RequireAnyApiVersion(const RequestContext& ctx);
 // 405 MethodNotAllowed naming the methods the route supports.
 Status MethodNotAllowed(const RequestContext& ctx, std::string_view allowed);
 
-// The operation `id` of the request's subscription; 404 OperationNotFound otherwise.
-Result<core::OperationRecord> FindOperation(ApiState& state, const RequestContext& ctx,
-                                            const std::string& id);
+// GET of an operation-status URL (the last path segment is the operation id), as
+// Azure-AsyncOperation or Location. Operations finish before their first answer, so both
+// answer 200 with the final status; 404 OperationNotFound for another subscription's.
+HandlerResult OperationStatus(ApiState& state, const RequestContext& ctx);
 
 }  // namespace reprieve::http::internal
