@@ -307,6 +307,27 @@ HandlerResult Clock(ApiState& state, const RequestContext& ctx) {
   return clock_document(state.sweep_now ? state.sweep_now() : 0);
 }
 
+// The admin API's ids are GUIDs, as ARM's are.
+Status RequireGuid(const std::string& id, const std::string& what, const std::string& arm_code) {
+  if (IsGuid(id)) return OkStatus();
+  return InvalidArgumentError("The " + what + " id '" + id + "' must be a GUID.")
+      .WithArmCode(arm_code);
+}
+
+// A string member of an admin body: `fallback` when absent (required when it is empty).
+Result<std::string> StringMember(const json::object& body, const std::string& name,
+                                 const std::string& fallback) {
+  const json::value* value = Find(body, name);
+  if (value == nullptr && !fallback.empty()) return fallback;
+  if (value == nullptr || !value->is_string()) {
+    return InvalidArgumentError("'" + name + "'" + (fallback.empty() ? " is required and" : "") +
+                                " must be a string.")
+        .WithArmCode("InvalidRequestContent")
+        .WithTarget(name);
+  }
+  return std::string(value->as_string());
+}
+
 HandlerResult AdminTenant(ApiState& state, const RequestContext& ctx) {
   if (ctx.segments.size() == 3) {
     if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
@@ -317,20 +338,12 @@ HandlerResult AdminTenant(ApiState& state, const RequestContext& ctx) {
   }
   if (ctx.request.method != "PUT") return MethodNotAllowed(ctx, "PUT");
   const std::string& id = ctx.segments[3];
-  if (!IsGuid(id)) {
-    return InvalidArgumentError("The tenant id '" + id + "' must be a GUID.")
-        .WithArmCode("InvalidTenantId");
-  }
+  REPRIEVE_RETURN_IF_ERROR(RequireGuid(id, "tenant", "InvalidTenantId"));
   REPRIEVE_ASSIGN_OR_RETURN(const json::object body, ParseObject(ctx.request.body));
-  const json::value* name = Find(body, "displayName");
-  if (name != nullptr && !name->is_string()) {
-    return InvalidArgumentError("'displayName' must be a string.")
-        .WithArmCode("InvalidRequestContent")
-        .WithTarget("displayName");
-  }
-  const json::object stored{{"displayName", name ? std::string(name->as_string()) : id}};
-  REPRIEVE_ASSIGN_OR_RETURN(const core::PutOutcome outcome,
-                            state.service.PutTenant(AsciiLower(id), json::serialize(stored)));
+  REPRIEVE_ASSIGN_OR_RETURN(const std::string name, StringMember(body, "displayName", id));
+  REPRIEVE_ASSIGN_OR_RETURN(
+      const core::PutOutcome outcome,
+      state.service.PutTenant(AsciiLower(id), json::serialize(json::object{{"displayName", name}})));
   return JsonResponse(outcome.kind == core::PutOutcome::Kind::kCreated ? 201 : 200,
                       TenantObject(outcome.record));
 }
@@ -345,27 +358,12 @@ HandlerResult AdminSubscription(ApiState& state, const RequestContext& ctx) {
   }
   if (ctx.request.method != "PUT") return MethodNotAllowed(ctx, "PUT");
   const std::string& id = ctx.segments[3];
-  if (!IsGuid(id)) {
-    return InvalidArgumentError("The subscription id '" + id + "' must be a GUID.")
-        .WithArmCode("InvalidSubscriptionId");
-  }
+  REPRIEVE_RETURN_IF_ERROR(RequireGuid(id, "subscription", "InvalidSubscriptionId"));
   REPRIEVE_ASSIGN_OR_RETURN(const json::object body, ParseObject(ctx.request.body));
-  const json::value* tenant = Find(body, "tenantId");
-  if (tenant == nullptr || !tenant->is_string()) {
-    return InvalidArgumentError("'tenantId' is required and must be a string.")
-        .WithArmCode("InvalidRequestContent")
-        .WithTarget("tenantId");
-  }
-  const json::value* name = Find(body, "displayName");
-  if (name != nullptr && !name->is_string()) {
-    return InvalidArgumentError("'displayName' must be a string.")
-        .WithArmCode("InvalidRequestContent")
-        .WithTarget("displayName");
-  }
-  const std::string tenant_id = AsciiLower(tenant->as_string());
-  const json::object stored{{"tenantId", tenant_id},
-                            {"displayName", name ? std::string(name->as_string()) : id},
-                            {"state", "Enabled"}};
+  REPRIEVE_ASSIGN_OR_RETURN(const std::string tenant, StringMember(body, "tenantId", ""));
+  REPRIEVE_ASSIGN_OR_RETURN(const std::string name, StringMember(body, "displayName", id));
+  const std::string tenant_id = AsciiLower(tenant);
+  const json::object stored{{"tenantId", tenant_id}, {"displayName", name}, {"state", "Enabled"}};
   REPRIEVE_ASSIGN_OR_RETURN(
       const core::PutOutcome outcome,
       state.service.PutSubscription(AsciiLower(id), tenant_id, json::serialize(stored)));

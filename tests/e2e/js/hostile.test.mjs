@@ -16,7 +16,7 @@ import { test, before, after } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import tls from "node:tls";
 
-import { defaultSubscription, startServer } from "./server.mjs";
+import { defaultSubscription, request, startServer } from "./server.mjs";
 import { tenantOf } from "./steps.mjs";
 
 const READ_TIMEOUT_S = 2;
@@ -48,38 +48,13 @@ function rssKb() {
   return Number(m[1]);
 }
 
-/**
- * An HTTPS request with the path sent exactly as given (no URL normalization) and a
- * raw Buffer body. Resolves { status, headers, text, json }.
- */
-function raw(method, rawPath, { headers = {}, body, agent = false, timeoutMs = 10_000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const allHeaders = { Authorization: "Bearer fake-token", Accept: "application/json", ...headers };
-    if (body !== undefined) {
-      allHeaders["Content-Type"] ??= "application/json";
-      allHeaders["Content-Length"] = String(body.length);
-    }
-    const req = https.request({
-      host: "127.0.0.1", port, method, path: rawPath, ca: server.ca, agent, headers: allHeaders,
-    }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("error", reject);
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let json;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
-      });
-    });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${rawPath}: no answer within ${timeoutMs} ms`)));
-    req.on("error", reject);
-    req.end(body);
+// The shared request helper sends paths verbatim; here with a bearer token and a raw body.
+async function raw(method, rawPath, { headers = {}, body, agent = false, timeoutMs = 10_000 } = {}) {
+  const res = await request(server, method, rawPath, {
+    headers: { Authorization: "Bearer fake-token", ...headers }, rawBody: body, agent, timeoutMs,
   });
+  const json = res.body !== null && typeof res.body === "object" ? res.body : undefined;
+  return { status: res.status, headers: res.headers, text: res.text, json };
 }
 
 const json = (value) => Buffer.from(JSON.stringify(value));

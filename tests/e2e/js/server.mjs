@@ -168,26 +168,25 @@ async function killAndWait(child, exited, hasExited) {
 }
 
 /**
- * Plain HTTPS request to the server (no SDK). `headers` are sent as given;
- * `body`, when not undefined, is sent as JSON. Resolves
- * { status, headers, body } with body parsed as JSON when non-empty (the raw
- * text if it is not JSON) and undefined when empty. Each request has its own
- * connection unless an `agent` (e.g. a keep-alive https.Agent) is given.
+ * Plain HTTPS request to the server (no SDK). The path is sent exactly as given (no URL
+ * normalization, so "..%2F" and the like reach the server). `headers` are sent as given;
+ * `body`, when not undefined, is sent as JSON, or `rawBody` (a Buffer) as it is. Resolves
+ * { status, headers, text, body } with body parsed as JSON when it is JSON (the text
+ * otherwise) and undefined when empty. Each request has its own connection unless an
+ * `agent` (e.g. a keep-alive https.Agent) is given.
  */
-export function request(server, method, urlPath, { headers = {}, body, agent = false } = {}) {
+export function request(server, method, urlPath,
+                        { headers = {}, body, rawBody, agent = false, timeoutMs = 30_000 } = {}) {
   return new Promise((resolve, reject) => {
-    const url = new URL(urlPath, server.url);
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const { hostname, port } = new URL(server.url);
+    const payload = rawBody ?? (body === undefined ? undefined : Buffer.from(JSON.stringify(body)));
     const allHeaders = { Accept: "application/json", ...headers };
-    if (payload) {
-      allHeaders["Content-Type"] = "application/json";
+    if (payload !== undefined) {
+      allHeaders["Content-Type"] ??= "application/json";
       allHeaders["Content-Length"] = String(payload.length);
     }
-    const req = https.request(url, {
-      method,
-      ca: server.ca,
-      headers: allHeaders,
-      agent,
+    const req = https.request({
+      host: hostname, port, method, path: urlPath, ca: server.ca, headers: allHeaders, agent,
     }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
@@ -202,10 +201,11 @@ export function request(server, method, urlPath, { headers = {}, body, agent = f
             parsed = text;
           }
         }
-        resolve({ status: res.statusCode, headers: res.headers, body: parsed });
+        resolve({ status: res.statusCode, headers: res.headers, text, body: parsed });
       });
     });
-    req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${urlPath} timed out`)));
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(new Error(`${method} ${urlPath}: no answer within ${timeoutMs} ms`)));
     req.on("error", reject);
     req.end(payload);
   });
