@@ -19,12 +19,14 @@ namespace {
 
 class HttpServerTest : public ::testing::Test {
  protected:
+  explicit HttpServerTest(int io_threads = 1) : io_threads_(io_threads) {}
+
   void SetUp() override {
     HttpServerOptions options;
     options.host = "127.0.0.1";
     options.port = 0;
     options.tls = false;
-    options.io_threads = 1;
+    options.io_threads = io_threads_;
     options.worker_threads = 2;
     options.max_body_bytes = 1024;
     options.max_header_bytes = 2048;
@@ -36,6 +38,8 @@ class HttpServerTest : public ::testing::Test {
       response.SetHeader("Content-Type", "text/plain");
       return response;
     };
+    // GETs answer on the I/O thread, everything else on the worker pool.
+    options.runs_inline = [](const HttpRequest& request) { return request.method == "GET"; };
     options.reject = [](const Status& status) {
       HttpResponse response;
       response.status = MapStatus(status).http_status;
@@ -82,8 +86,14 @@ class HttpServerTest : public ::testing::Test {
     }
   }
 
+  const int io_threads_;
   std::unique_ptr<HttpServer> server_;
   std::atomic<int> handled_{0};
+};
+
+class HttpServerTwoThreadsTest : public HttpServerTest {
+ protected:
+  HttpServerTwoThreadsTest() : HttpServerTest(2) {}
 };
 
 TEST_F(HttpServerTest, ServesSeveralRequestsOnOneKeptAliveConnection) {
@@ -149,6 +159,35 @@ TEST_F(HttpServerTest, ClosesWhenTheClientAsksTo) {
   char byte;
   EXPECT_EQ(recv(fd, &byte, 1, 0), 0);  // orderly close
   close(fd);
+}
+
+TEST_F(HttpServerTest, AnswersHttp10AndClosesUnlessAskedToKeepAlive) {
+  const int fd = Connect();
+  Send(fd, "GET /a HTTP/1.0\r\n\r\n");
+  const std::string response = ReadResponse(fd);
+  EXPECT_EQ(response.rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << response;
+  EXPECT_NE(response.find("Content-Length: 7\r\n"), std::string::npos) << response;
+  char byte;
+  EXPECT_EQ(recv(fd, &byte, 1, 0), 0);
+  close(fd);
+}
+
+// Connections are spread over the I/O threads; each thread serves its own, inline and
+// through the worker pool alike.
+TEST_F(HttpServerTwoThreadsTest, ServesConnectionsOnEveryIoThread) {
+  int fds[4];
+  for (int& fd : fds) fd = Connect();
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 4; ++i) {
+      Send(fds[i], "GET /g" + std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+      EXPECT_NE(ReadResponse(fds[i]).find("GET /g" + std::to_string(i)), std::string::npos);
+      Send(fds[i], "PUT /p HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n" +
+                       std::to_string(i));
+      EXPECT_NE(ReadResponse(fds[i]).find("PUT /p " + std::to_string(i)), std::string::npos);
+    }
+  }
+  for (int fd : fds) close(fd);
+  EXPECT_EQ(handled_, 16);
 }
 
 }  // namespace

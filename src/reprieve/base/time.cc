@@ -22,6 +22,12 @@ bool ParseDigits(std::string_view text, size_t pos, size_t count, int& out) {
   return true;
 }
 
+// Writes `value` as exactly `width` decimal digits (value < 10^width).
+char* PutDigits(char* out, unsigned value, int width) {
+  for (int i = width - 1; i >= 0; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
+  return out + width;
+}
+
 }  // namespace
 
 std::string FormatRfc3339(Timestamp t) {
@@ -33,10 +39,29 @@ std::string FormatRfc3339(Timestamp t) {
   const auto s = std::chrono::duration_cast<std::chrono::seconds>(in_day - h - m);
   const auto ms = in_day - h - m - s;
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(h.count()), int(m.count()),
-                int(s.count()), int(ms.count()));
-  return buf;
+  const int year = int(ymd.year());
+  if (year < 0 || year > 9999) {
+    std::snprintf(buf, sizeof(buf), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", year,
+                  unsigned(ymd.month()), unsigned(ymd.day()), int(h.count()), int(m.count()),
+                  int(s.count()), int(ms.count()));
+    return buf;
+  }
+  // Without printf: this runs for every date of every resource rendered.
+  char* p = PutDigits(buf, unsigned(year), 4);
+  *p++ = '-';
+  p = PutDigits(p, unsigned(ymd.month()), 2);
+  *p++ = '-';
+  p = PutDigits(p, unsigned(ymd.day()), 2);
+  *p++ = 'T';
+  p = PutDigits(p, unsigned(h.count()), 2);
+  *p++ = ':';
+  p = PutDigits(p, unsigned(m.count()), 2);
+  *p++ = ':';
+  p = PutDigits(p, unsigned(s.count()), 2);
+  *p++ = '.';
+  p = PutDigits(p, unsigned(ms.count()), 3);
+  *p++ = 'Z';
+  return std::string(buf, p);
 }
 
 std::optional<Timestamp> ParseRfc3339(std::string_view text) {
@@ -97,11 +122,32 @@ std::string FormatHttpDate(Timestamp t) {
   const auto in_day = std::chrono::floor<std::chrono::seconds>(t - day);
   const auto secs = in_day.count();
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%s, %02u %s %04d %02lld:%02lld:%02lld GMT",
-                kDays[wd.c_encoding()], unsigned(ymd.day()), kMonths[unsigned(ymd.month()) - 1],
-                int(ymd.year()), static_cast<long long>(secs / 3600),
-                static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
-  return buf;
+  const int year = int(ymd.year());
+  if (year < 0 || year > 9999) {
+    std::snprintf(buf, sizeof(buf), "%s, %02u %s %04d %02lld:%02lld:%02lld GMT",
+                  kDays[wd.c_encoding()], unsigned(ymd.day()), kMonths[unsigned(ymd.month()) - 1],
+                  year, static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
+                  static_cast<long long>(secs % 60));
+    return buf;
+  }
+  // Without printf: every response carries a Date.
+  char* p = buf;
+  for (const char* c = kDays[wd.c_encoding()]; *c != '\0'; ++c) *p++ = *c;
+  *p++ = ',';
+  *p++ = ' ';
+  p = PutDigits(p, unsigned(ymd.day()), 2);
+  *p++ = ' ';
+  for (const char* c = kMonths[unsigned(ymd.month()) - 1]; *c != '\0'; ++c) *p++ = *c;
+  *p++ = ' ';
+  p = PutDigits(p, unsigned(year), 4);
+  *p++ = ' ';
+  p = PutDigits(p, unsigned(secs / 3600), 2);
+  *p++ = ':';
+  p = PutDigits(p, unsigned(secs / 60 % 60), 2);
+  *p++ = ':';
+  p = PutDigits(p, unsigned(secs % 60), 2);
+  for (const char* c = " GMT"; *c != '\0'; ++c) *p++ = *c;
+  return std::string(buf, p);
 }
 
 std::optional<Duration> ParseIsoDuration(std::string_view text) {

@@ -180,25 +180,26 @@ HttpResponse ArmApi::Finish(const internal::RequestContext& ctx, internal::Handl
     }
     if (response.status == 503 || response.status == 429) response.SetHeader("Retry-After", "1");
   }
+  // No handler sets these.
   const std::string_view correlation = request.Header("x-ms-correlation-request-id");
-  response.SetHeader("x-ms-request-id", ctx.request_id);
-  response.SetHeader("x-ms-correlation-request-id",
+  response.AddHeader("x-ms-request-id", ctx.request_id);
+  response.AddHeader("x-ms-correlation-request-id",
                      correlation.empty() ? ctx.request_id : std::string(correlation));
-  response.SetHeader("x-ms-routing-request-id", "LOCAL:" + ctx.request_id);
+  response.AddHeader("x-ms-routing-request-id", "LOCAL:" + ctx.request_id);
   if (const std::string_view client = request.Header("x-ms-client-request-id");
       !client.empty() && EqualsIgnoreCase(request.Header("x-ms-return-client-request-id"), "true")) {
-    response.SetHeader("x-ms-client-request-id", std::string(client));
+    response.AddHeader("x-ms-client-request-id", std::string(client));
   }
-  response.SetHeader("Date", FormatHttpDate(ctx.now));
-  response.SetHeader("Cache-Control", "no-cache");
-  response.SetHeader("Pragma", "no-cache");
-  response.SetHeader("Expires", "-1");
+  response.AddHeader("Date", FormatHttpDate(ctx.now));
+  response.AddHeader("Cache-Control", "no-cache");
+  response.AddHeader("Pragma", "no-cache");
+  response.AddHeader("Expires", "-1");
   if (request.method == "GET" || request.method == "HEAD") {
-    response.SetHeader("x-ms-ratelimit-remaining-subscription-reads", kRemainingReads);
+    response.AddHeader("x-ms-ratelimit-remaining-subscription-reads", kRemainingReads);
   } else if (request.method == "DELETE") {
-    response.SetHeader("x-ms-ratelimit-remaining-subscription-deletes", kRemainingDeletes);
+    response.AddHeader("x-ms-ratelimit-remaining-subscription-deletes", kRemainingDeletes);
   } else {
-    response.SetHeader("x-ms-ratelimit-remaining-subscription-writes", kRemainingWrites);
+    response.AddHeader("x-ms-ratelimit-remaining-subscription-writes", kRemainingWrites);
   }
   return response;
 }

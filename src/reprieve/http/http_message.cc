@@ -21,6 +21,10 @@ void HttpResponse::SetHeader(std::string name, std::string value) {
   headers.emplace_back(std::move(name), std::move(value));
 }
 
+void HttpResponse::AddHeader(std::string name, std::string value) {
+  headers.emplace_back(std::move(name), std::move(value));
+}
+
 std::string_view HttpResponse::Header(std::string_view name) const {
   for (const auto& [existing, value] : headers) {
     if (EqualsIgnoreCase(existing, name)) return value;

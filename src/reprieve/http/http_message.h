@@ -25,7 +25,10 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
 
+  // Replaces the header's value (case-insensitive name), or adds it.
   void SetHeader(std::string name, std::string value);
+  // Adds a header the response is known not to have yet.
+  void AddHeader(std::string name, std::string value);
   // The header's value (case-insensitive name); empty if none.
   std::string_view Header(std::string_view name) const;
 };

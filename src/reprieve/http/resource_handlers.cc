@@ -55,9 +55,11 @@ void AddOperationHeaders(const RequestContext& ctx, const TypePolicy& policy,
   response.SetHeader("Retry-After", "1");
 }
 
-HttpResponse ResourceResponse(int status, const core::ResourceRecord& record,
+HttpResponse ResourceResponse(ApiState& state, int status, const core::ResourceRecord& record,
                               const TypePolicy& policy) {
-  HttpResponse response = JsonResponse(status, ResourceObject(record, policy));
+  HttpResponse response = JsonTextResponse(status, state.rendered.Get(record, [&] {
+    return json::serialize(ResourceObject(record, policy));
+  }));
   response.SetHeader("ETag", record.etag);
   return response;
 }
@@ -121,16 +123,16 @@ HandlerResult PutResource(ApiState& state, const RequestContext& ctx, const Type
   REPRIEVE_ASSIGN_OR_RETURN(core::PutOutcome outcome, state.service.Put(put));
   switch (outcome.kind) {
     case core::PutOutcome::Kind::kCreated: {
-      HttpResponse response = ResourceResponse(policy.create_status, outcome.record, policy);
+      HttpResponse response = ResourceResponse(state, policy.create_status, outcome.record, policy);
       AddOperationHeaders(ctx, policy, outcome.record.location, *put.operation, false, response);
       return response;
     }
     case core::PutOutcome::Kind::kRestored:
-      return ResourceResponse(policy.create_status, outcome.record, policy);
+      return ResourceResponse(state, policy.create_status, outcome.record, policy);
     case core::PutOutcome::Kind::kUpdated:
       break;
   }
-  return ResourceResponse(200, outcome.record, policy);
+  return ResourceResponse(state, 200, outcome.record, policy);
 }
 
 HandlerResult PatchResource(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
@@ -178,7 +180,7 @@ HandlerResult PatchResource(ApiState& state, const RequestContext& ctx, const Ty
             return core::BodyChange{json::serialize(merged), std::move(facts)};
           },
           ctx.caller));
-  return ResourceResponse(200, updated, policy);
+  return ResourceResponse(state, 200, updated, policy);
 }
 
 bool QueryFlag(const RequestContext& ctx, const std::string& name) {
@@ -215,7 +217,7 @@ HandlerResult ResourceRoute(ApiState& state, const RequestContext& ctx, const Ty
   if (method == "GET" || method == "HEAD") {
     REPRIEVE_ASSIGN_OR_RETURN(const core::ResourceRecord record, state.service.Get(id));
     if (method == "HEAD") return EmptyResponse(204);
-    return ResourceResponse(200, record, policy);
+    return ResourceResponse(state, 200, record, policy);
   }
   if (method == "PATCH") return PatchResource(state, ctx, policy, id);
   if (method == "DELETE") return DeleteResource(state, ctx, policy, id);

@@ -14,6 +14,7 @@
 #include "reprieve/base/result.h"
 #include "reprieve/core/service/resource_service.h"
 #include "reprieve/http/http_message.h"
+#include "reprieve/http/internal/render_cache.h"
 
 namespace reprieve::http::internal {
 
@@ -25,6 +26,7 @@ struct ApiState {
   ManualClock* manual_clock;              // null unless --clock manual
   std::function<int64_t()> sweep_now;     // runs the purge sweeper at once; may be empty
   std::string default_tenant;             // tenant of managed-identity tokens
+  RenderCache rendered{};                 // JSON text of the resources recently answered
 };
 
 struct RequestContext {

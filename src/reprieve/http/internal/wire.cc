@@ -560,9 +560,13 @@ json::object SubscriptionObject(const core::ResourceRecord& record) {
 }
 
 HttpResponse JsonResponse(int status, const json::value& body) {
+  return JsonTextResponse(status, json::serialize(body));
+}
+
+HttpResponse JsonTextResponse(int status, std::string body) {
   HttpResponse response;
   response.status = status;
-  response.body = json::serialize(body);
+  response.body = std::move(body);
   response.SetHeader("Content-Type", "application/json; charset=utf-8");
   return response;
 }

@@ -71,6 +71,8 @@ Result<int> PageSize(const RequestContext& ctx);
 Result<std::string> PageCursor(const RequestContext& ctx);
 
 HttpResponse JsonResponse(int status, const boost::json::value& body);
+// The same for a body already serialized.
+HttpResponse JsonTextResponse(int status, std::string body);
 HttpResponse EmptyResponse(int status);
 
 // A finished operation's status document and record, for a change made now. The status

@@ -1,16 +1,18 @@
 #include "reprieve/http/server/http_server.h"
 
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <utility>
+#include <vector>
+
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
-#include <array>
-#include <atomic>
-#include <thread>
-#include <utility>
-#include <vector>
 
 #include "reprieve/base/log.h"
 #include "reprieve/base/strings.h"
@@ -39,15 +41,33 @@ HttpRequest ToRequest(const bhttp::request<bhttp::string_body>& in, bool secure)
   return out;
 }
 
-bhttp::response<bhttp::string_body> ToBeast(HttpResponse in, unsigned version, bool keep_alive,
-                                            bool head) {
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(in.status), version};
-  out.set(bhttp::field::server, "reprieved");
-  for (auto& [name, value] : in.headers) out.set(name, value);
-  const size_t length = in.body.size();
-  if (!head) out.body() = std::move(in.body);
-  out.keep_alive(keep_alive);
-  if (in.status != 204 && in.status >= 200) out.content_length(head ? length : out.body().size());
+// The response on the wire: status line, headers and body in one buffer, so that a response
+// leaves in one write (one TLS record for small bodies). Header values come from the handler;
+// the ones echoed from a request were checked by the request parser (no CR or LF).
+std::string Serialize(HttpResponse in, unsigned version, bool keep_alive, bool head) {
+  const bool has_length = in.status != 204 && in.status != 304 && in.status >= 200;
+  std::string out;
+  out.reserve(256 + in.headers.size() * 48 + (head ? 0 : in.body.size()));
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(in.status);
+  out += ' ';
+  out += bhttp::obsolete_reason(static_cast<bhttp::status>(in.status));
+  out += "\r\nServer: reprieved\r\n";
+  for (const auto& [name, value] : in.headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  if (!keep_alive && version >= 11) out += "Connection: close\r\n";
+  if (keep_alive && version == 10) out += "Connection: keep-alive\r\n";
+  if (has_length) {
+    out += "Content-Length: ";
+    out += std::to_string(in.body.size());
+    out += "\r\n";
+  }
+  out += "\r\n";
+  if (!head && has_length) out += in.body;
   return out;
 }
 
@@ -55,9 +75,9 @@ class BeastServer final : public HttpServer {
  public:
   explicit BeastServer(HttpServerOptions options)
       : options_(std::move(options)),
-        io_(options_.io_threads),
+        contexts_(MakeContexts(options_.io_threads)),
         tls_(ssl::context::tls_server),
-        acceptor_(io_),
+        acceptor_(*contexts_.front()),
         workers_(static_cast<size_t>(options_.worker_threads)) {}
 
   ~BeastServer() override { Stop(); }
@@ -81,9 +101,13 @@ class BeastServer final : public HttpServer {
       return UnavailableError("cannot serve on " + options_.host + ":" +
                               std::to_string(options_.port) + ": " + e.what());
     }
-    asio::co_spawn(io_, Accept(), asio::detached);
-    for (int i = 0; i < options_.io_threads; ++i) {
-      threads_.emplace_back([this] { io_.run(); });
+    asio::co_spawn(*contexts_.front(), Accept(), asio::detached);
+    for (auto& context : contexts_) {
+      // A context without connections yet has no work: keep its thread in run() until Stop().
+      threads_.emplace_back([&io = *context] {
+        auto work = asio::make_work_guard(io);
+        io.run();
+      });
     }
     return OkStatus();
   }
@@ -92,7 +116,7 @@ class BeastServer final : public HttpServer {
 
   void Stop() override {
     if (stopped_.exchange(true)) return;
-    io_.stop();
+    for (auto& context : contexts_) context->stop();
     for (auto& thread : threads_) {
       if (thread.joinable()) thread.join();
     }
@@ -100,11 +124,21 @@ class BeastServer final : public HttpServer {
   }
 
  private:
+  // One io_context per I/O thread: a connection lives on one thread, so its coroutine needs
+  // no strand, and the threads share nothing but the acceptor's round-robin.
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int threads) {
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    for (int i = 0; i < std::max(threads, 1); ++i) {
+      contexts.push_back(std::make_unique<asio::io_context>(1));
+    }
+    return contexts;
+  }
+
   awaitable<void> Accept() {
-    while (true) {
+    for (size_t next = 0;; ++next) {
       boost::system::error_code ec;
-      tcp::socket socket = co_await acceptor_.async_accept(
-          asio::make_strand(io_), asio::redirect_error(use_awaitable, ec));
+      tcp::socket socket = co_await acceptor_.async_accept(*contexts_[next % contexts_.size()],
+                                                           asio::redirect_error(use_awaitable, ec));
       if (ec) {
         if (ec == asio::error::operation_aborted) co_return;
         continue;  // e.g. EMFILE: keep serving the connections we have
@@ -193,16 +227,10 @@ class BeastServer final : public HttpServer {
             [this, &ours]() -> awaitable<HttpResponse> { co_return options_.handler(ours); },
             use_awaitable);
       }
-      auto out = ToBeast(std::move(response), version, keep_alive, head);
+      const std::string wire = Serialize(std::move(response), version, keep_alive, head);
       beast::get_lowest_layer(stream).expires_after(options_.read_timeout);
-      bhttp::response_serializer<bhttp::string_body> serializer(out);
-      if (head) serializer.split(true);
-      if (head) {
-        co_await bhttp::async_write_header(stream, serializer,
-                                           asio::redirect_error(use_awaitable, ec));
-      } else {
-        co_await bhttp::async_write(stream, serializer, asio::redirect_error(use_awaitable, ec));
-      }
+      co_await asio::async_write(stream, asio::buffer(wire),
+                                 asio::redirect_error(use_awaitable, ec));
       if (ec || !keep_alive) co_return;
     }
   }
@@ -222,10 +250,12 @@ class BeastServer final : public HttpServer {
       status = InvalidArgumentError("The request is not valid HTTP/1.1: " + ec.message() + ".")
                    .WithArmCode("InvalidRequest");
     }
-    auto out = ToBeast(options_.reject(status), 11, /*keep_alive=*/false, /*head=*/false);
+    const std::string wire =
+        Serialize(options_.reject(status), 11, /*keep_alive=*/false, /*head=*/false);
     boost::system::error_code write_ec;
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
-    co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, write_ec));
+    co_await asio::async_write(stream, asio::buffer(wire),
+                               asio::redirect_error(use_awaitable, write_ec));
     if (write_ec) co_return;
     // A client still sending (an oversize body) would get a reset if we closed with unread
     // input, and could lose the answer: half-close, then read and drop what is in flight,
@@ -244,7 +274,7 @@ class BeastServer final : public HttpServer {
   }
 
   HttpServerOptions options_;
-  asio::io_context io_;
+  std::vector<std::unique_ptr<asio::io_context>> contexts_;
   ssl::context tls_;
   tcp::acceptor acceptor_;
   asio::thread_pool workers_;
