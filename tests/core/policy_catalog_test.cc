@@ -18,6 +18,14 @@ TEST(PolicyCatalogTest, FindsTypesCaseInsensitively) {
   EXPECT_EQ(PolicyCatalog::Builtin().Find("Microsoft.Nope/things"), nullptr);
 }
 
+// Deletes look for children only under types that can have them.
+TEST(PolicyCatalogTest, KnowsWhichTypesHaveChildTypes) {
+  const PolicyCatalog& catalog = PolicyCatalog::Builtin();
+  EXPECT_TRUE(catalog.HasChildTypes("Microsoft.MachineLearningServices/workspaces"));
+  EXPECT_FALSE(catalog.HasChildTypes("Microsoft.CognitiveServices/accounts"));
+  EXPECT_FALSE(catalog.HasChildTypes("Microsoft.KeyVault/vaults"));
+}
+
 TEST(PolicyCatalogTest, CognitiveServicesRetentionIs48HoursWithRestoreFlag) {
   EXPECT_TRUE(Accounts().soft_delete);
   EXPECT_EQ(Accounts().retention, std::chrono::hours(48));

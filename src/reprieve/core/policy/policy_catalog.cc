@@ -328,6 +328,13 @@ std::vector<const TypePolicy*> PolicyCatalog::InNamespace(
   return out;
 }
 
+bool PolicyCatalog::HasChildTypes(std::string_view type) const {
+  for (const TypePolicy& policy : policies_) {
+    if (policy.parent_type == type) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> PolicyCatalog::Namespaces() const {
   std::vector<std::string> out;
   for (const TypePolicy& policy : policies_) {

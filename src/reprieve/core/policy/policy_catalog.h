@@ -31,6 +31,8 @@ class PolicyCatalog {
   const TypePolicy* Find(std::string_view type) const;
   // The types of one namespace (case-insensitive); empty if none.
   std::vector<const TypePolicy*> InNamespace(std::string_view provider_namespace) const;
+  // Whether some type of the catalog is a child type of `type` (canonical name).
+  bool HasChildTypes(std::string_view type) const;
   // Every namespace, in catalog order, without duplicates.
   std::vector<std::string> Namespaces() const;
   const std::vector<TypePolicy>& policies() const { return policies_; }

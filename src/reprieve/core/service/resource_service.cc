@@ -426,6 +426,8 @@ Status ResourceService::RequireDependencies(const ResourceRecord& record) {
 Result<std::vector<ResourceRecord>> ResourceService::Children(const ResourceRecord& parent,
                                                              bool deleted) {
   std::vector<ResourceRecord> children;
+  // Children exist only under types that have child types: most deletes need no query.
+  if (!catalog_.HasChildTypes(parent.type)) return children;
   ListQuery query;
   query.key_prefix = parent.key + "/";
   query.state = deleted ? LifecycleState::kSoftDeleted : LifecycleState::kActive;

@@ -81,6 +81,16 @@ class Connection {
     return OkStatus();
   }
 
+  // Runs a statement without parameters or rows (transaction control) from the statement
+  // cache: the writer runs these for every batch, and sqlite3_exec would parse them each time.
+  Status Run(const std::string& sql) {
+    REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+    const int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return Error("executing '" + sql + "'", sqlite3_errmsg(db_));
+    return OkStatus();
+  }
+
   // A reset statement ready for binding, owned by the connection.
   Result<sqlite3_stmt*> Prepare(const std::string& sql) {
     auto it = statements_.find(sql);
@@ -298,7 +308,9 @@ class SqliteStore final : public core::ResourceStore {
     if (!query.key_prefix.empty()) sql += " AND key >= ?2 AND key < ?3";
     if (!query.type.empty()) sql += " AND type = ?4";
     if (query.subscription) sql += " AND subscription = ?5";
-    if (query.state) sql += " AND state = ?6";
+    // The state goes in as a literal: bound, it would be compared with the partial index's
+    // `state = 1`, and every new binding would make SQLite prepare the statement again.
+    if (query.state) sql += " AND state = " + std::to_string(static_cast<int>(*query.state));
     sql += " ORDER BY key LIMIT ?7";
     return WithReader([&](Connection& conn) -> Result<core::Page> {
       REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn.Prepare(sql));
@@ -309,7 +321,6 @@ class SqliteStore final : public core::ResourceStore {
       }
       if (!query.type.empty()) BindText(stmt, 4, query.type);
       if (query.subscription) BindText(stmt, 5, *query.subscription);
-      if (query.state) sqlite3_bind_int(stmt, 6, static_cast<int>(*query.state));
       sqlite3_bind_int(stmt, 7, query.limit + 1);
       core::Page page;
       int rc;
@@ -462,7 +473,7 @@ class SqliteStore final : public core::ResourceStore {
   }
 
   void CommitGroup(const std::vector<Pending*>& group) {
-    Status begun = writer_->Exec("BEGIN IMMEDIATE");
+    Status begun = writer_->Run("BEGIN IMMEDIATE");
     if (!begun.ok()) {
       LogError("sqlite: cannot begin a write transaction: " + begun.ToString());
       for (Pending* pending : group) std::fill(pending->results.begin(), pending->results.end(), begun);
@@ -473,7 +484,7 @@ class SqliteStore final : public core::ResourceStore {
         pending->results[batch_idx] = ApplyInSavepoint((*pending->batches)[batch_idx]);
       }
     }
-    Status committed = writer_->Exec("COMMIT");
+    Status committed = writer_->Run("COMMIT");
     if (committed.ok()) {
       std::vector<const core::WriteBatch*> applied;
       for (Pending* pending : group) {
@@ -485,7 +496,7 @@ class SqliteStore final : public core::ResourceStore {
     }
     if (!committed.ok()) {
       LogError("sqlite: commit failed, the group is rolled back: " + committed.ToString());
-      (void)writer_->Exec("ROLLBACK");
+      (void)writer_->Run("ROLLBACK");
       for (Pending* pending : group) {
         for (Status& result : pending->results) {
           if (result.ok()) result = committed;
@@ -495,15 +506,15 @@ class SqliteStore final : public core::ResourceStore {
   }
 
   Status ApplyInSavepoint(const core::WriteBatch& batch) {
-    REPRIEVE_RETURN_IF_ERROR(writer_->Exec("SAVEPOINT batch"));
+    REPRIEVE_RETURN_IF_ERROR(writer_->Run("SAVEPOINT batch"));
     Status status = ApplyBatch(batch);
     if (!status.ok()) {
-      (void)writer_->Exec("ROLLBACK TO batch");
+      (void)writer_->Run("ROLLBACK TO batch");
       if (status.code() != StatusCode::kAborted) {
         LogError("sqlite: write failed: " + status.ToString());
       }
     }
-    Status released = writer_->Exec("RELEASE batch");
+    Status released = writer_->Run("RELEASE batch");
     return status.ok() ? released : status;
   }
 
