@@ -3,6 +3,9 @@
 //   anchor-asio PORT BODY_BYTES          bare Asio HTTP server: a fixed response per request
 //   anchor-beast-tls PORT CERT KEY BODY  bare Beast HTTPS server answering a same-sized body
 //   fsync DIR SECONDS                    single-flush rate of the disk: write + fdatasync loop
+//   sqlite-commit DIR SECONDS ROWS       SQLite's own group-commit ceiling on this disk: WAL,
+//                                        synchronous=FULL, ROWS upserts of a resource-sized
+//                                        row per transaction, one writer
 //   load URL MODE CONNECTIONS SECONDS    drive reprieved; MODE: get PATH | lifecycle | recover
 //                                        | list PATH; prints requests/s and latency percentiles
 //   populate DB_PATH COUNT IN_SUB PURGE_AT_RFC3339
@@ -18,6 +21,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url.hpp>
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +30,7 @@
 #include <cstdio>
 #include <iostream>
 #include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -130,6 +135,54 @@ int Fsync(const std::string& dir, double seconds) {
   ::close(fd);
   ::unlink(path.c_str());
   std::printf("fsyncs_per_s %.1f\n", count / std::chrono::duration<double>(Clock::now() - start).count());
+  return 0;
+}
+
+// What the store's engine itself commits on this disk with the store's settings: one
+// writer, ROWS single-row upserts per transaction (the group a burst of concurrent
+// mutations forms), random keys, a 700-byte body.
+int SqliteCommit(const std::string& dir, double seconds, int rows) {
+  const std::string path = dir + "/sqlite-anchor.db";
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) return 1;
+  const auto exec = [&](const char* sql) {
+    return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+  };
+  if (!exec("PRAGMA journal_mode = WAL") || !exec("PRAGMA synchronous = FULL") ||
+      !exec("CREATE TABLE IF NOT EXISTS t (key TEXT PRIMARY KEY, body TEXT NOT NULL)")) {
+    return 1;
+  }
+  sqlite3_stmt* upsert = nullptr;
+  sqlite3_stmt* begin = nullptr;
+  sqlite3_stmt* commit = nullptr;
+  sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO t (key, body) VALUES (?1, ?2)", -1, &upsert,
+                     nullptr);
+  sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &begin, nullptr);
+  sqlite3_prepare_v2(db, "COMMIT", -1, &commit, nullptr);
+  const std::string body(700, 'x');
+  std::mt19937_64 random(42);
+  const auto start = Clock::now();
+  long written = 0;
+  while (std::chrono::duration<double>(Clock::now() - start).count() < seconds) {
+    sqlite3_step(begin);
+    sqlite3_reset(begin);
+    for (int i = 0; i < rows; ++i) {
+      const std::string key = "/subscriptions/s/resourcegroups/g/providers/p/t/" +
+                              std::to_string(random() % 100000);
+      sqlite3_bind_text(upsert, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+      sqlite3_bind_text(upsert, 2, body.data(), static_cast<int>(body.size()), SQLITE_STATIC);
+      if (sqlite3_step(upsert) != SQLITE_DONE) return 1;
+      sqlite3_reset(upsert);
+    }
+    if (sqlite3_step(commit) != SQLITE_DONE) return 1;
+    sqlite3_reset(commit);
+    written += rows;
+  }
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  for (sqlite3_stmt* stmt : {upsert, begin, commit}) sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  for (const char* suffix : {"", "-wal", "-shm"}) ::unlink((path + suffix).c_str());
+  std::printf("rows_per_s %.1f\ncommits_per_s %.1f\n", written / elapsed, written / elapsed / rows);
   return 0;
 }
 
@@ -347,6 +400,9 @@ int main(int argc, char** argv) {
                             std::stoul(args[4]));
     }
     if (args.size() == 3 && args[0] == "fsync") return Fsync(args[1], std::stod(args[2]));
+    if (args.size() == 4 && args[0] == "sqlite-commit") {
+      return SqliteCommit(args[1], std::stod(args[2]), std::stoi(args[3]));
+    }
     if (args.size() == 6 && args[0] == "load") {
       return Load(args[1], args[2], args[3], std::stoi(args[4]), std::stod(args[5]));
     }

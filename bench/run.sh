@@ -35,6 +35,11 @@ wrk_run() {
   before=$(ticks "$2")
   out=$(wrk -t1 -c32 -d"${SECONDS_PER_RUN}s" --latency -s bench/auth.lua "$1")
   after=$(ticks "$2")
+  # A rate of error answers would be a number about something else.
+  if grep -q "Non-2xx" <<<"$out"; then
+    echo "bench: $1 answered $(awk '/Non-2xx/ {print $NF}' <<<"$out") non-2xx responses" >&2
+    touch "$work/invalid"
+  fi
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' <<<"$out")
   awk -v r="$rps" -v p="$p99" -v b="$before" -v a="$after" -v hz="$hz" -v s="$SECONDS_PER_RUN" \
@@ -42,6 +47,7 @@ wrk_run() {
 }
 
 field() { awk -v k="$1" '$1 == k {print $2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}'; }
 
 echo "bench: building (release)" >&2
 cmake --preset release >/dev/null
@@ -72,6 +78,7 @@ for round in $(seq 1 "$ROUNDS"); do
   read -r r p c < <(wrk_run "$asio_anchor/x" "$asio_anchor_pid"); samples[a2]+="$r "; samples[a2c]+="$c "
   read -r r p c < <(wrk_run "$live_plain$account" "$live_pid"); samples[r2]+="$r "; samples[r2p]+="$p "; samples[r2c]+="$c "
   samples[a3]+="$("$TOOL" fsync "$work/live" 2 | field fsyncs_per_s) "
+  samples[a3s]+="$("$TOOL" sqlite-commit "$work/live" 2 32 | field rows_per_s) "
   before=$(ticks "$live_pid")
   out=$("$TOOL" load "$live_plain" lifecycle 32 "$SECONDS_PER_RUN")
   after=$(ticks "$live_pid")
@@ -110,9 +117,10 @@ JSON
     read -r r p c < <(wrk_run "http://127.0.0.1:$json_port/accounts/getme" "$json_pid"); samples[pj]+="$r "
     read -r r p c < <(wrk_run "http://127.0.0.1:$prism_port/accounts/getme" "$prism_pid"); samples[pp]+="$r "
     read -r r p c < <(wrk_run "$live_plain$account" "$live_pid"); samples[r8]+="$r "
+    read -r r p c < <(wrk_run "$asio_anchor/x" "$asio_anchor_pid"); samples[a8]+="$r "
   done
-  r8=$(m r8); pj=$(m pj); pp=$(m pp)
-  peer8="Reprieve $r8 req/s; json-server $pj req/s; Prism $pp req/s"
+  r8=$(m r8); pj=$(m pj); pp=$(m pp); a8=$(m a8)
+  peer8="Reprieve $r8 req/s; json-server $pj req/s; Prism $pp req/s (the bare Asio loop: $a8 req/s, $(ratio "$a8" "$pj")× / $(ratio "$a8" "$pp")×)"
 fi
 
 # ---- rows 4, 5, 7: a store of POPULATION soft-deleted accounts, all due at one instant
@@ -144,16 +152,19 @@ rss_after_mb=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$big_pid/status")
 wait "$gets"
 sweep_get_p99=$(field p99_ms <"$work/sweep-gets.out")
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}'; }
 verdict() { awk -v v="$1" -v g="$2" -v dir="$3" 'BEGIN {ok = (dir == "ge") ? v >= g : v <= g; print ok ? "met" : "NOT met"}'; }
-r1=$(m r1); a1=$(m a1); r2=$(m r2); a2=$(m a2); r3=$(m r3); a3=$(m a3)
+r1=$(m r1); a1=$(m a1); r2=$(m r2); a2=$(m a2); r3=$(m r3); a3=$(m a3); a3s=$(m a3s)
 cpu_line() { printf '%s / %s' "$(m "$1")" "$(m "$2")"; }
+if [ -e "$work/invalid" ]; then
+  echo "bench: some runs measured error answers (see above); no results written" >&2
+  exit 1
+fi
 table=$(cat <<TABLE
 | # | row | Reprieve | anchor (same run) | ratio | goal | verdict | server CPU µs/req (Reprieve / anchor) |
 | --- | --- | --- | --- | --- | --- | --- | --- |
 | 1 | GET live resource, HTTPS keep-alive, 32 conns (wrk) | $r1 req/s, p99 $(m r1p) ms | bare Beast TLS, ${body_bytes}-byte body: $a1 req/s | $(ratio "$r1" "$a1") | ≥ 0.75 | $(verdict "$(ratio "$r1" "$a1")" 0.75 ge) | $(cpu_line r1c a1c) |
 | 2 | GET live resource, plain HTTP, 32 conns (wrk) | $r2 req/s, p99 $(m r2p) ms | bare Asio loop: $a2 req/s | $(ratio "$r2" "$a2") | ≥ 0.6 | $(verdict "$(ratio "$r2" "$a2")" 0.6 ge) | $(cpu_line r2c a2c) |
-| 3 | durable mutations (create/delete/recover/delete/purge), 32 clients | $r3 /s, p99 $(m r3p) ms | fdatasync loop: $a3 /s | $(ratio "$r3" "$a3") | ≥ 4, p99 ≤ 30 ms | $(verdict "$(ratio "$r3" "$a3")" 4 ge) (p99 $(verdict "$(m r3p)" 30 le)) | $(m r3c) / – |
+| 3 | durable mutations (create/delete/recover/delete/purge), 32 clients | $r3 /s, p99 $(m r3p) ms | fdatasync loop: $a3 /s; SQLite alone, 32 upserts per commit: $a3s rows/s | $(ratio "$r3" "$a3") / $(ratio "$r3" "$a3s") | ≥ 4 (fdatasync), p99 ≤ 30 ms | $(verdict "$(ratio "$r3" "$a3")" 4 ge) (p99 $(verdict "$(m r3p)" 30 le)) | $(m r3c) / – |
 | 4 | list deleted, page of 100, $POPULATION deleted ($IN_SUB in the subscription), HTTPS | p99 first page $first ms, deep page $deep ms | – | – | p99 ≤ 5 ms | $(verdict "$(awk -v a="$first" -v b="$deep" 'BEGIN {print (a > b) ? a : b}')" 5 le) | – |
 | 5 | sweeper: $POPULATION due at one instant, GETs running | $purged purged in $sweep_s s; GET p99 $sweep_get_p99 ms | – | – | ≤ 60 s, GET p99 < 10 ms | $(verdict "$sweep_s" 60 le) / $(verdict "$sweep_get_p99" 10 le) | – |
 | 6 | recover of a soft-deleted resource, end to end, HTTPS | p50 $(m r6p50) ms, p99 $(m r6) ms | – | – | p99 ≤ 5 ms | $(verdict "$(m r6)" 5 le) | – |
@@ -163,6 +174,9 @@ TABLE
 )
 echo "$table"
 date_tag=$(date -u +%Y-%m-%d)
+# A second run on the same day keeps the first: results/<date>-2.md, -3, ...
+out_file="bench/results/$date_tag.md"
+for n in $(seq 2 99); do [ -e "$out_file" ] || break; out_file="bench/results/$date_tag-$n.md"; done
 {
   echo "# Benchmark results, $date_tag"
   echo
@@ -170,5 +184,5 @@ date_tag=$(date -u +%Y-%m-%d)
   echo "Commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)."
   echo
   echo "$table"
-} >"bench/results/$date_tag.md"
-echo "bench: wrote bench/results/$date_tag.md" >&2
+} >"$out_file"
+echo "bench: wrote $out_file" >&2
