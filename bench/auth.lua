@@ -1,2 +1,3 @@
--- wrk: every request carries a bearer token, as ARM clients send.
-wrk.headers["Authorization"] = "Bearer bench"
+-- wrk: every request carries the bearer token run.sh makes, shaped like the JWTs ARM
+-- clients send.
+wrk.headers["Authorization"] = "Bearer " .. (os.getenv("BENCH_TOKEN") or "bench")

@@ -14,26 +14,27 @@
 //                                        subscription), all due at PURGE_AT
 //
 // Not part of the product: plain blocking code, one thread per connection.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <iostream>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url.hpp>
-#include <fcntl.h>
 #include <sqlite3.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <cstdio>
-#include <iostream>
-#include <mutex>
-#include <random>
-#include <string>
-#include <thread>
-#include <vector>
 
 #include "reprieve/base/clock.h"
 #include "reprieve/base/random.h"
@@ -194,6 +195,16 @@ struct Target {
   std::string port;
 };
 
+// What requests carry: BENCH_TOKEN from run.sh (a JWT the size clients send), or a short
+// opaque token.
+const std::string& BearerToken() {
+  static const std::string token = [] {
+    const char* env = std::getenv("BENCH_TOKEN");
+    return std::string("Bearer ") + (env != nullptr ? env : "bench");
+  }();
+  return token;
+}
+
 // One kept-alive client connection, plain or TLS (certificates not verified: loopback).
 class Connection {
  public:
@@ -214,7 +225,7 @@ class Connection {
   int Send(bhttp::verb method, const std::string& target, const std::string& body) {
     bhttp::request<bhttp::string_body> request{method, target, 11};
     request.set(bhttp::field::host, target_.host + ":" + target_.port);
-    request.set(bhttp::field::authorization, "Bearer bench");
+    request.set(bhttp::field::authorization, BearerToken());
     if (!body.empty()) request.set(bhttp::field::content_type, "application/json");
     request.body() = body;
     request.prepare_payload();

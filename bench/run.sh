@@ -20,6 +20,13 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 
+# Every request carries a bearer token shaped like the ones az and the SDKs send: a JWT of
+# about 1.6 KB naming a user (auth.lua for wrk, the environment for reprieve_bench).
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+jwt_claims='{"aud":"https://management.core.windows.net/","iss":"https://sts.windows.net/00000000-0000-0000-0000-00000000a001/","iat":1795000000,"nbf":1795000000,"exp":1795004000,"acr":"1","amr":["pwd","mfa"],"appid":"04b07795-8ddb-461a-bbee-02f9e1bf7b46","appidacr":"0","family_name":"User","given_name":"Bench","idtyp":"user","ipaddr":"127.0.0.1","name":"Bench User","oid":"00000000-0000-0000-0000-0000000000c1","scp":"user_impersonation","tid":"00000000-0000-0000-0000-00000000a001","unique_name":"bench@reprieve.local","upn":"bench@reprieve.local","ver":"1.0","wids":["b79fbf4d-3ef9-4689-8143-76b194e85509"],"aio":"'$(printf 'A%.0s' $(seq 1 120))'","sub":"'$(printf 'S%.0s' $(seq 1 43))'"}'
+BENCH_TOKEN="$(printf '{"typ":"JWT","alg":"RS256","kid":"bench"}' | b64url).$(printf '%s' "$jwt_claims" | b64url).$(head -c 256 /dev/zero | b64url)"
+export BENCH_TOKEN
+
 # start_reprieved DATA_DIR [flags...]: sets $pid, $https, $plain
 start_reprieved() {
   local dir=$1; shift

@@ -31,8 +31,20 @@ TEST(TimeTest, RefusesMalformedInstants) {
   }
 }
 
+TEST(TimeTest, FormatsWithLeadingZerosAndWholeMilliseconds) {
+  EXPECT_EQ(FormatRfc3339(Timestamp{}), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2027-02-03T04:05:06.007Z")), "2027-02-03T04:05:06.007Z");
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("9999-12-31T23:59:59.999Z")), "9999-12-31T23:59:59.999Z");
+  // Outside four-digit years (reachable only by arithmetic, never parsed) still formats.
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("9999-12-31T00:00:00Z") + hours(48)),
+            "10000-01-02T00:00:00.000Z");
+}
+
 TEST(TimeTest, FormatsHttpDates) {
   EXPECT_EQ(FormatHttpDate(*ParseRfc3339("2026-11-23T09:05:03Z")), "Mon, 23 Nov 2026 09:05:03 GMT");
+  EXPECT_EQ(FormatHttpDate(Timestamp{}), "Thu, 01 Jan 1970 00:00:00 GMT");
+  EXPECT_EQ(FormatHttpDate(*ParseRfc3339("2027-02-07T23:59:09.999Z")),
+            "Sun, 07 Feb 2027 23:59:09 GMT");
 }
 
 TEST(TimeTest, ParsesIsoDurations) {

@@ -8,8 +8,9 @@
 namespace reprieve {
 namespace {
 
+constexpr char kDigits[] = "0123456789abcdef";
+
 std::string Hex(const uint8_t* data, int count) {
-  static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
   out.reserve(static_cast<size_t>(count) * 2);
   for (int i = 0; i < count; ++i) {
@@ -22,9 +23,15 @@ std::string Hex(const uint8_t* data, int count) {
 std::string FormatUuid(uint8_t bytes[16]) {
   bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0f) | 0x40);
   bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3f) | 0x80);
-  const std::string hex = Hex(bytes, 16);
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20, 12);
+  // Written in place: every request gets an id.
+  std::string out(36, '-');
+  size_t at = 0;
+  for (int i = 0; i < 16; ++i) {
+    if (at == 8 || at == 13 || at == 18 || at == 23) ++at;
+    out[at++] = kDigits[bytes[i] >> 4];
+    out[at++] = kDigits[bytes[i] & 0xf];
+  }
+  return out;
 }
 
 std::mt19937_64& ThreadEngine() {
