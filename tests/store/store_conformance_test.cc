@@ -85,6 +85,7 @@ TEST_P(StoreConformanceTest, PutRoundTripsEveryField) {
   r.purge_protected = true;
   r.customer_managed_key = true;
   r.transient = true;
+  r.changed_by_type = core::PrincipalType::kApplication;
   r.dependencies = {"/subscriptions/s1/resourcegroups/rg/providers/ns/vaults/v",
                     "Microsoft.KeyVault/vaults/kv1"};
   ASSERT_OK(store_->Apply(Put(r)));
@@ -369,6 +370,8 @@ TEST(SqliteStoreTest, MigratesAVersionOneDatabaseKeepingItsRecords) {
   EXPECT_EQ(old.state, LifecycleState::kSoftDeleted);
   EXPECT_FALSE(old.retention.has_value());
   EXPECT_TRUE(old.dependencies.empty());
+  EXPECT_EQ(old.created_by_type, core::PrincipalType::kUser);
+  EXPECT_EQ(old.changed_by_type, core::PrincipalType::kUser);
 }
 
 TEST(SqliteStoreTest, RefusesAnUnopenablePath) {

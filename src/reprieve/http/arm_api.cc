@@ -32,45 +32,40 @@ Status NoRoute(const RequestContext& ctx) {
       .WithArmCode("InvalidRoute");
 }
 
-// Who the bearer token says the caller is: the upn / unique_name / appid claim of a JWT, or
-// a generic name for opaque tokens (any token is accepted until identity arrives).
-void DecodeCaller(RequestContext& ctx, std::string_view token) {
-  ctx.caller = "reprieve-user";
-  ctx.caller_type = "User";
+// Who the bearer token says the caller is: the user a JWT's upn / unique_name / email
+// claim names, else the application its appid names; a generic user for opaque tokens (any
+// token is accepted until identity arrives).
+core::Principal DecodeCaller(std::string_view token) {
+  const core::Principal anonymous("reprieve-user");
   const size_t first = token.find('.');
   const size_t second = token.find('.', first + 1);
-  if (first == std::string_view::npos || second == std::string_view::npos) return;
+  if (first == std::string_view::npos || second == std::string_view::npos) return anonymous;
   const auto payload = internal::Base64UrlDecode(token.substr(first + 1, second - first - 1));
-  if (!payload) return;
+  if (!payload) return anonymous;
   std::error_code ec;
   const json::value claims = json::parse(*payload, ec);
-  if (ec || !claims.is_object()) return;
+  if (ec || !claims.is_object()) return anonymous;
   for (const char* claim : {"upn", "unique_name", "email"}) {
     if (const json::value* v = claims.as_object().if_contains(claim); v && v->is_string()) {
-      ctx.caller = std::string(v->as_string());
-      return;
+      return core::Principal(std::string(v->as_string()), core::PrincipalType::kUser);
     }
   }
   if (const json::value* v = claims.as_object().if_contains("appid"); v && v->is_string()) {
-    ctx.caller = std::string(v->as_string());
-    ctx.caller_type = "Application";
+    return core::Principal(std::string(v->as_string()), core::PrincipalType::kApplication);
   }
+  return anonymous;
 }
 
 // DecodeCaller, remembering the last token seen on this thread: a client sends the same
 // token with every request until it expires, an hour later.
 void IdentifyCaller(RequestContext& ctx, std::string_view token) {
   struct Identified {
-    std::string token, caller, caller_type;
+    std::string token;
+    core::Principal caller;
   };
   thread_local Identified last;
-  if (last.token != token) {
-    DecodeCaller(ctx, token);
-    last = {std::string(token), ctx.caller, ctx.caller_type};
-    return;
-  }
+  if (last.token != token) last = {std::string(token), DecodeCaller(token)};
   ctx.caller = last.caller;
-  ctx.caller_type = last.caller_type;
 }
 
 Status Authenticate(RequestContext& ctx) {
@@ -136,7 +131,7 @@ bool ArmApi::IsReadOnly(const HttpRequest& request) {
 
 HttpResponse ArmApi::Handle(const HttpRequest& request) {
   internal::ApiState& api = state_->api;
-  RequestContext ctx{request, {}, {}, {}, BaseUrl(request), api.random.NewUuid(), {}, {}, {},
+  RequestContext ctx{request,        {}, {}, {}, BaseUrl(request), api.random.NewUuid(), {}, {},
                      api.clock.Now()};
   HandlerResult result = [&]() -> HandlerResult {
     if (Status parsed = ParseTarget(ctx); !parsed.ok()) return parsed;
@@ -167,7 +162,7 @@ HttpResponse ArmApi::Handle(const HttpRequest& request) {
 HttpResponse ArmApi::Reject(const Status& status) {
   static const HttpRequest kUnparsed{"GET", "/", {}, {}, true};
   internal::ApiState& api = state_->api;
-  RequestContext ctx{kUnparsed, {}, {}, {}, "", api.random.NewUuid(), {}, {}, {}, api.clock.Now()};
+  RequestContext ctx{kUnparsed, {}, {}, {}, "", api.random.NewUuid(), {}, {}, api.clock.Now()};
   return Finish(ctx, status);
 }
 

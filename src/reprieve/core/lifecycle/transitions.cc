@@ -29,23 +29,25 @@ Duration RetentionOf(const ResourceRecord& record, const TypePolicy& policy) {
 }
 
 ResourceRecord SoftDeletedAt(ResourceRecord record, const TypePolicy& policy, Timestamp now,
-                             const std::string& caller) {
+                             const Principal& caller) {
   record.state = LifecycleState::kSoftDeleted;
   record.version += 1;
   record.changed_at = now;
-  record.changed_by = caller;
+  record.changed_by = caller.name;
+  record.changed_by_type = caller.type;
   record.deleted_at = now;
   record.scheduled_purge_at = now + RetentionOf(record, policy);
   return record;
 }
 
-ResourceRecord RecoveredAt(ResourceRecord record, Timestamp now, const std::string& caller) {
+ResourceRecord RecoveredAt(ResourceRecord record, Timestamp now, const Principal& caller) {
   record.state = LifecycleState::kActive;
   record.version += 1;
   record.deleted_at.reset();
   record.scheduled_purge_at.reset();
   record.changed_at = now;
-  record.changed_by = caller;
+  record.changed_by = caller.name;
+  record.changed_by_type = caller.type;
   return record;
 }
 

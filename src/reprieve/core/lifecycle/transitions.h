@@ -29,10 +29,10 @@ Duration RetentionOf(const ResourceRecord& record, const TypePolicy& policy);
 
 // `record` soft-deleted at `now`: dates fixed now, never recomputed.
 ResourceRecord SoftDeletedAt(ResourceRecord record, const TypePolicy& policy, Timestamp now,
-                             const std::string& caller);
+                             const Principal& caller);
 
 // `record` live again at `now` (a recover): its deletion dates are gone.
-ResourceRecord RecoveredAt(ResourceRecord record, Timestamp now, const std::string& caller);
+ResourceRecord RecoveredAt(ResourceRecord record, Timestamp now, const Principal& caller);
 
 // Appends to `batch` the writes that remove `record` for good at `now`: the record, and for
 // a globally named type its name (reserved for the owner's subscription for the policy's

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "reprieve/base/time.h"
@@ -15,6 +16,26 @@ namespace reprieve::core {
 enum class LifecycleState {
   kActive = 0,
   kSoftDeleted = 1,
+};
+
+// Who made a change, as ARM's systemData reports it (createdByType / lastModifiedByType).
+enum class PrincipalType {
+  kUser = 0,
+  kApplication = 1,
+};
+
+struct Principal {
+  std::string name;
+  PrincipalType type = PrincipalType::kUser;
+
+  Principal() = default;
+  Principal(std::string principal_name, PrincipalType principal_type)
+      : name(std::move(principal_name)), type(principal_type) {}
+  // A user, by name: what tools and tests mostly pass.
+  Principal(std::string user) : name(std::move(user)) {}  // NOLINT(google-explicit-constructor)
+  Principal(const char* user) : name(user) {}             // NOLINT(google-explicit-constructor)
+
+  bool operator==(const Principal&) const = default;
 };
 
 struct ResourceRecord {
@@ -34,6 +55,8 @@ struct ResourceRecord {
   Timestamp changed_at{};
   std::string created_by;
   std::string changed_by;
+  PrincipalType created_by_type = PrincipalType::kUser;
+  PrincipalType changed_by_type = PrincipalType::kUser;
   std::optional<Timestamp> deleted_at;          // set iff kSoftDeleted
   std::optional<Timestamp> scheduled_purge_at;  // set iff kSoftDeleted
 

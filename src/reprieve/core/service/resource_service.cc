@@ -82,10 +82,10 @@ const TypePolicy& ResourceService::PolicyFor(const ResourceId& id) const {
 
 // ---------------------------------------------------------------- tenants, subscriptions
 
-Result<PutOutcome> ResourceService::Upsert(const ResourceRecord& fresh, const std::string& body,
-                                           const std::string& caller,
-                                           const std::vector<Expectation>& also_expect,
-                                           const std::function<Status(const ResourceRecord&)>& check) {
+Result<PutOutcome> ResourceService::Upsert(
+    const ResourceRecord& fresh, const std::string& body, const Principal& caller,
+    const std::vector<Expectation>& also_expect,
+    const std::function<Status(const ResourceRecord&)>& check) {
   return RetryRaces(fresh.id, [&]() -> Result<PutOutcome> {
     auto existing = store_.Get(fresh.key);
     if (!existing.has_value() && existing.status().code() != StatusCode::kNotFound) {
@@ -103,12 +103,14 @@ Result<PutOutcome> ResourceService::Upsert(const ResourceRecord& fresh, const st
       batch.expect.push_back({record.key, Kind::kAbsent, 0});
       record.version = 0;
       record.created_at = now;
-      record.created_by = caller;
+      record.created_by = caller.name;
+      record.created_by_type = caller.type;
     }
     record.body = body;
     record.version += 1;
     record.changed_at = now;
-    record.changed_by = caller;
+    record.changed_by = caller.name;
+    record.changed_by_type = caller.type;
     batch.put.push_back(record);
     REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
     return PutOutcome{std::move(record), existing.has_value() ? PutOutcome::Kind::kUpdated
@@ -181,7 +183,7 @@ Result<PutOutcome> ResourceService::PutResourceGroup(const std::string& subscrip
                                                      const std::string& name,
                                                      const std::string& location,
                                                      const std::string& body,
-                                                     const std::string& caller) {
+                                                     const Principal& caller) {
   const TypePolicy& policy = *catalog_.Find(kResourceGroupType);
   REPRIEVE_RETURN_IF_ERROR(catalog_.ValidateName(policy, name));
   REPRIEVE_RETURN_IF_ERROR(RequireSubscription(subscription));
@@ -215,7 +217,7 @@ Result<ResourceRecord> ResourceService::GetResourceGroup(const std::string& subs
 }
 
 Result<GroupDeleteOutcome> ResourceService::DeleteResourceGroup(
-    const std::string& subscription, const std::string& name, const std::string& caller,
+    const std::string& subscription, const std::string& name, const Principal& caller,
     std::optional<OperationRecord> operation) {
   REPRIEVE_RETURN_IF_ERROR(RequireSubscription(subscription));
   const ResourceId group = ResourceId::ResourceGroup(subscription, name);
@@ -223,7 +225,7 @@ Result<GroupDeleteOutcome> ResourceService::DeleteResourceGroup(
 }
 
 Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
-    const ResourceId& group, const std::string& caller,
+    const ResourceId& group, const Principal& caller,
     const std::optional<OperationRecord>& operation) {
   auto group_record = store_.Get(group.Key());
   if (!group_record.has_value()) {
@@ -441,7 +443,7 @@ Result<std::vector<ResourceRecord>> ResourceService::Children(const ResourceReco
 }
 
 Status ResourceService::AppendChildDeletion(const ResourceRecord& parent, bool soft, Timestamp now,
-                                            const std::string& caller, WriteBatch& batch) {
+                                            const Principal& caller, WriteBatch& batch) {
   REPRIEVE_ASSIGN_OR_RETURN(std::vector<ResourceRecord> children, Children(parent, false));
   for (ResourceRecord& child : children) {
     batch.expect.push_back({child.key, Kind::kActive, child.version});
@@ -456,7 +458,8 @@ Status ResourceService::AppendChildDeletion(const ResourceRecord& parent, bool s
     child.state = LifecycleState::kSoftDeleted;
     child.version += 1;
     child.changed_at = now;
-    child.changed_by = caller;
+    child.changed_by = caller.name;
+    child.changed_by_type = caller.type;
     child.deleted_at = parent.deleted_at.value_or(now);
     child.scheduled_purge_at = parent.scheduled_purge_at.value_or(now);
     batch.put.push_back(std::move(child));
@@ -579,7 +582,8 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     record.version += 1;
     record.etag = NewEtag();
     record.changed_at = now;
-    record.changed_by = request.caller;
+    record.changed_by = request.caller.name;
+    record.changed_by_type = request.caller.type;
     batch.put.push_back(record);
     REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
     return PutOutcome{std::move(record), PutOutcome::Kind::kUpdated};
@@ -601,8 +605,10 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
   record.etag = NewEtag();
   record.created_at = now;
   record.changed_at = now;
-  record.created_by = request.caller;
-  record.changed_by = request.caller;
+  record.created_by = request.caller.name;
+  record.created_by_type = request.caller.type;
+  record.changed_by = request.caller.name;
+  record.changed_by_type = request.caller.type;
   if (!policy.retention_rule.path.empty()) {
     record.retention = request.facts.retention.value_or(
         std::chrono::hours(24 * policy.retention_rule.default_days));
@@ -643,7 +649,7 @@ Result<ResourceRecord> ResourceService::Get(const ResourceId& id) {
 
 Result<ResourceRecord> ResourceService::Modify(
     const ResourceId& id, const std::function<Result<BodyChange>(const ResourceRecord&)>& change,
-    const std::string& caller) {
+    const Principal& caller) {
   return RetryRaces(id.ToString(), [&]() -> Result<ResourceRecord> {
     REPRIEVE_ASSIGN_OR_RETURN(
         const ResourceRecord current,
@@ -654,8 +660,7 @@ Result<ResourceRecord> ResourceService::Modify(
 }
 
 Result<ResourceRecord> ResourceService::Update(const ResourceRecord& current,
-                                               const BodyChange& change,
-                                               const std::string& caller) {
+                                               const BodyChange& change, const Principal& caller) {
   ResourceRecord record = current;
   if (change.facts) {
     const TypePolicy* policy = catalog_.Find(current.type);
@@ -667,7 +672,8 @@ Result<ResourceRecord> ResourceService::Update(const ResourceRecord& current,
   record.version += 1;
   record.etag = NewEtag();
   record.changed_at = clock_.Now();
-  record.changed_by = caller;
+  record.changed_by = caller.name;
+  record.changed_by_type = caller.type;
   WriteBatch batch;
   batch.expect.push_back({record.key, Kind::kActive, current.version});
   batch.put.push_back(record);
@@ -962,9 +968,8 @@ Result<AccessKeys> ResourceService::ListKeys(const ResourceId& id) {
   return KeysOf(record);
 }
 
-Result<AccessKeys> ResourceService::RegenerateKey(const ResourceId& id,
-                                                  const std::string& key_name,
-                                                  const std::string& caller) {
+Result<AccessKeys> ResourceService::RegenerateKey(const ResourceId& id, const std::string& key_name,
+                                                  const Principal& caller) {
   const TypePolicy& policy = PolicyFor(id);
   std::string canonical;
   for (const std::string& name : policy.access_keys) {
@@ -989,7 +994,8 @@ Result<AccessKeys> ResourceService::RegenerateKey(const ResourceId& id,
     record.secrets = SecretsText(keys);
     record.version += 1;
     record.changed_at = clock_.Now();
-    record.changed_by = caller;
+    record.changed_by = caller.name;
+    record.changed_by_type = caller.type;
     batch.put.push_back(record);
     REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
     return keys;

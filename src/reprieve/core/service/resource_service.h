@@ -41,7 +41,7 @@ struct PutRequest {
   std::string body;      // JSON object text: the caller-owned envelope to store
   bool restore = false;  // the type's recover signal was set (properties.restore / createMode)
   std::string restore_reference;  // kRestoreReference: the reference the caller named
-  std::string caller;
+  Principal caller;
   std::optional<OperationRecord> operation;  // committed with a create (its LRO status)
   ResourceFacts facts;
 };
@@ -55,7 +55,7 @@ struct BodyChange {
 
 struct DeleteRequest {
   ResourceId id;
-  std::string caller;
+  Principal caller;
   std::optional<OperationRecord> operation;
   std::string api_version;         // types that soft-delete only from some version on
   bool force_purge = false;        // the type's force-purge parameter was true
@@ -118,7 +118,7 @@ class ResourceService {
   // ---- resource groups ----
   Result<PutOutcome> PutResourceGroup(const std::string& subscription, const std::string& name,
                                       const std::string& location, const std::string& body,
-                                      const std::string& caller);
+                                      const Principal& caller);
   // kNotFound (ResourceGroupNotFound).
   Result<ResourceRecord> GetResourceGroup(const std::string& subscription,
                                           const std::string& name);
@@ -126,8 +126,7 @@ class ResourceService {
   // recoverable once a group of that name exists again; others are removed. Already
   // soft-deleted resources keep their schedule. kNotFound if the group does not exist.
   Result<GroupDeleteOutcome> DeleteResourceGroup(const std::string& subscription,
-                                                 const std::string& name,
-                                                 const std::string& caller,
+                                                 const std::string& name, const Principal& caller,
                                                  std::optional<OperationRecord> operation);
   Result<Page> ListResourceGroups(const std::string& subscription, const std::string& after,
                                   int limit);
@@ -146,7 +145,8 @@ class ResourceService {
   // whatever `change` fails with.
   Result<ResourceRecord> Modify(
       const ResourceId& id, const std::function<Result<BodyChange>(const ResourceRecord&)>& change,
-      const std::string& caller);  // Soft-deletes the live resource, or removes it for good when the type's policy says so
+      const Principal& caller);  // Soft-deletes the live resource, or removes it for good when the
+                                 // type's policy says so
   // for this request (api-version, force purge, CMK, feature enrolment). With force purge a
   // soft-deleted resource is purged. kInvalidArgument if dependents are to be deleted
   // without a permanent delete.
@@ -189,7 +189,7 @@ class ResourceService {
   Result<AccessKeys> ListKeys(const ResourceId& id);
   // kInvalidArgument if the type has no key of that name (case-insensitive).
   Result<AccessKeys> RegenerateKey(const ResourceId& id, const std::string& key_name,
-                                   const std::string& caller);
+                                   const Principal& caller);
 
   // Operation status documents written with mutations. kNotFound if unknown.
   Result<OperationRecord> GetOperation(const std::string& id);
@@ -198,11 +198,11 @@ class ResourceService {
   const TypePolicy& PolicyFor(const ResourceId& id) const;
   // Writes `change` over `current`, guarded by its version (kAborted if it moved).
   Result<ResourceRecord> Update(const ResourceRecord& current, const BodyChange& change,
-                                const std::string& caller);
+                                const Principal& caller);
   // Creates `fresh` (version 1) or replaces the body of the active record with its key,
   // guarded by `also_expect`; `check`, if set, may refuse the update of an existing record.
   Result<PutOutcome> Upsert(const ResourceRecord& fresh, const std::string& body,
-                            const std::string& caller, const std::vector<Expectation>& also_expect,
+                            const Principal& caller, const std::vector<Expectation>& also_expect,
                             const std::function<Status(const ResourceRecord&)>& check);
   Status RequireSubscription(const std::string& subscription);
   Result<ResourceRecord> RequireGroup(const ResourceId& id);
@@ -223,12 +223,12 @@ class ResourceService {
   // Appends what deleting `parent` does to its children: soft-deleted with it (its dates),
   // or removed.
   Status AppendChildDeletion(const ResourceRecord& parent, bool soft, Timestamp now,
-                             const std::string& caller, WriteBatch& batch);
+                             const Principal& caller, WriteBatch& batch);
   // Appends the removal of every child of `parent`, live or soft-deleted.
   Status AppendChildRemoval(const ResourceRecord& parent, Timestamp now, WriteBatch& batch);
   // kFailedPrecondition (PurgeProtected) while `record`'s purge protection holds at `now`.
   static Status RefusePurgeWhileProtected(const ResourceRecord& record, Timestamp now);
-  Result<GroupDeleteOutcome> DeleteGroupOnce(const ResourceId& group, const std::string& caller,
+  Result<GroupDeleteOutcome> DeleteGroupOnce(const ResourceId& group, const Principal& caller,
                                              const std::optional<OperationRecord>& operation);
   Result<AccessKeys> KeysOf(const ResourceRecord& record) const;
   std::string NewEtag();

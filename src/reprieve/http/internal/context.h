@@ -37,8 +37,7 @@ struct RequestContext {
   std::string base_url;                                      // "https://host:port"
   std::string request_id;
   std::string api_version;  // as sent; empty if absent
-  std::string caller;       // for systemData.createdBy / lastModifiedBy
-  std::string caller_type;  // "User" / "Application"
+  core::Principal caller;   // for systemData.createdBy / lastModifiedBy and their types
   Timestamp now{};
 
   // The first query value with this lower-case name.

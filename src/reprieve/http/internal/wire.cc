@@ -61,13 +61,17 @@ void EraseIgnoreCase(json::object& object, std::string_view name) {
   }
 }
 
+const char* PrincipalTypeName(core::PrincipalType type) {
+  return type == core::PrincipalType::kApplication ? "Application" : "User";
+}
+
 json::object SystemData(const core::ResourceRecord& record) {
   json::object data;
   data["createdBy"] = record.created_by;
-  data["createdByType"] = "User";
+  data["createdByType"] = PrincipalTypeName(record.created_by_type);
   data["createdAt"] = FormatRfc3339(record.created_at);
   data["lastModifiedBy"] = record.changed_by;
-  data["lastModifiedByType"] = "User";
+  data["lastModifiedByType"] = PrincipalTypeName(record.changed_by_type);
   data["lastModifiedAt"] = FormatRfc3339(record.changed_at);
   return data;
 }

@@ -29,7 +29,7 @@ constexpr const char* kColumns =
     "key, id, subscription, resource_group, type, name, location, body, secrets, state, "
     "version, etag, created_at, changed_at, created_by, changed_by, deleted_at, "
     "scheduled_purge_at, retention_ms, purge_protected, customer_managed_key, dependencies, "
-    "transient";
+    "transient, created_by_type, changed_by_type";
 
 // The point lookup, built once: it runs on every request.
 const std::string& GetSql() {
@@ -167,6 +167,8 @@ ResourceRecord RecordFromRow(sqlite3_stmt* stmt) {
   r.purge_protected = sqlite3_column_int(stmt, 19) != 0;
   r.customer_managed_key = sqlite3_column_int(stmt, 20) != 0;
   r.transient = sqlite3_column_int(stmt, 22) != 0;
+  r.created_by_type = static_cast<core::PrincipalType>(sqlite3_column_int(stmt, 23));
+  r.changed_by_type = static_cast<core::PrincipalType>(sqlite3_column_int(stmt, 24));
   const std::string dependencies = ColumnText(stmt, 21);
   for (std::string_view dependency : Split(dependencies, '\n')) {
     if (!dependency.empty()) r.dependencies.emplace_back(dependency);
@@ -567,7 +569,7 @@ class SqliteStore final : public core::ResourceStore {
           sqlite3_stmt * stmt,
           writer_->Prepare(std::string("INSERT OR REPLACE INTO resources (") + kColumns +
                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                           "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"));
+                           "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"));
       BindText(stmt, 1, r.key);
       BindText(stmt, 2, r.id);
       BindText(stmt, 3, r.subscription);
@@ -592,7 +594,10 @@ class SqliteStore final : public core::ResourceStore {
       std::string dependencies;
       for (const std::string& dependency : r.dependencies) dependencies += dependency + "\n";
       BindText(stmt, 22, dependencies);
-      sqlite3_bind_int(stmt, 23, r.transient ? 1 : 0);      REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing a record"));
+      sqlite3_bind_int(stmt, 23, r.transient ? 1 : 0);
+      sqlite3_bind_int(stmt, 24, static_cast<int>(r.created_by_type));
+      sqlite3_bind_int(stmt, 25, static_cast<int>(r.changed_by_type));
+      REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing a record"));
     }
     for (const core::OperationRecord& op : batch.operations) {
       REPRIEVE_ASSIGN_OR_RETURN(
