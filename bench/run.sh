@@ -54,6 +54,19 @@ wrk_run() {
 }
 
 field() { awk -v k="$1" '$1 == k {print $2}'; }
+# load ARGS...: `reprieve_bench load`; a run that saw error answers voids the results.
+load() {
+  local out
+  out=$("$TOOL" load "$@")
+  check_load "$out" "$*"
+  printf '%s\n' "$out"
+}
+check_load() {
+  if [ "$(field errors <<<"$1")" != "0" ]; then
+    echo "bench: load $2 saw $(field errors <<<"$1") error answers" >&2
+    touch "$work/invalid"
+  fi
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}'; }
 
 echo "bench: building (release)" >&2
@@ -87,12 +100,12 @@ for round in $(seq 1 "$ROUNDS"); do
   samples[a3]+="$("$TOOL" fsync "$work/live" 2 | field fsyncs_per_s) "
   samples[a3s]+="$("$TOOL" sqlite-commit "$work/live" 2 32 | field rows_per_s) "
   before=$(ticks "$live_pid")
-  out=$("$TOOL" load "$live_plain" lifecycle 32 "$SECONDS_PER_RUN")
+  out=$(load "$live_plain" lifecycle 32 "$SECONDS_PER_RUN")
   after=$(ticks "$live_pid")
   n=$(field requests <<<"$out")
   samples[r3]+="$(field requests_per_s <<<"$out") "; samples[r3p]+="$(field p99_ms <<<"$out") "
   samples[r3c]+="$(awk -v a="$after" -v b="$before" -v hz="$hz" -v n="$n" 'BEGIN {printf "%.1f", (a-b)/hz*1e6/n}') "
-  out=$("$TOOL" load "$live_https" recover 1 3)
+  out=$(load "$live_https" recover 1 3)
   samples[r6]+="$(field p99_ms <<<"$out") "; samples[r6p50]+="$(field p50_ms <<<"$out") "
 done
 m() { tr ' ' '\n' <<<"${samples[$1]}" | grep -v '^$' | median; }
@@ -141,8 +154,8 @@ big_pid=$pid
 list="/subscriptions/$SUB/providers/Microsoft.CognitiveServices/deletedAccounts?api-version=2025-09-01&\$top=100"
 deep_key=$(printf '/subscriptions/%s/resourcegroups/bench/providers/microsoft.cognitiveservices/accounts/acct%08d' "$SUB" $((IN_SUB - 200)) \
   | base64 -w0 | tr '+/' '-_' | tr -d '=')
-first=$("$TOOL" load "$https" list "$list" 1 3 | field p99_ms)
-deep=$("$TOOL" load "$https" list "$list&\$skipToken=$deep_key" 1 3 | field p99_ms)
+first=$(load "$https" list "$list" 1 3 | field p99_ms)
+deep=$(load "$https" list "$list&\$skipToken=$deep_key" 1 3 | field p99_ms)
 rss_mb=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$big_pid/status")
 # Row 5: move the clock past every purge date while GETs run.
 get_path="/subscriptions/$SUB/resourcegroups/bench?api-version=2025-04-01"
@@ -158,6 +171,7 @@ sweep_s=$(awk -v a="$(date +%s%N)" -v b="$t0" 'BEGIN {printf "%.1f", (a-b)/1e9}'
 rss_after_mb=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$big_pid/status")
 wait "$gets"
 sweep_get_p99=$(field p99_ms <"$work/sweep-gets.out")
+check_load "$(cat "$work/sweep-gets.out")" "get during the sweep"
 
 verdict() { awk -v v="$1" -v g="$2" -v dir="$3" 'BEGIN {ok = (dir == "ge") ? v >= g : v <= g; print ok ? "met" : "NOT met"}'; }
 r1=$(m r1); a1=$(m a1); r2=$(m r2); a2=$(m a2); r3=$(m r3); a3=$(m a3); a3s=$(m a3s)
