@@ -1,5 +1,6 @@
 #include "reprieve/core/policy/policy_catalog.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "reprieve/base/strings.h"
@@ -307,6 +308,11 @@ PolicyCatalog::PolicyCatalog(std::vector<TypePolicy> policies) : policies_(std::
   name_patterns_.reserve(policies_.size());
   for (const TypePolicy& policy : policies_) {
     name_patterns_.emplace_back(policy.name_rule.pattern, std::regex::ECMAScript);
+    const std::string name = policy.Namespace();
+    auto ns = std::find_if(namespaces_.begin(), namespaces_.end(),
+                           [&](const Namespace& n) { return EqualsIgnoreCase(n.name, name); });
+    if (ns == namespaces_.end()) ns = namespaces_.insert(ns, Namespace{name, {}});
+    ns->types.push_back(&policy);
   }
 }
 
@@ -317,15 +323,13 @@ const TypePolicy* PolicyCatalog::Find(std::string_view type) const {
   return nullptr;
 }
 
-std::vector<const TypePolicy*> PolicyCatalog::InNamespace(
+const std::vector<const TypePolicy*>& PolicyCatalog::InNamespace(
     std::string_view provider_namespace) const {
-  std::vector<const TypePolicy*> out;
-  for (const TypePolicy& policy : policies_) {
-    // Compared in place: this runs on every request.
-    const std::string_view ns = std::string_view(policy.type).substr(0, policy.type.find('/'));
-    if (EqualsIgnoreCase(ns, provider_namespace)) out.push_back(&policy);
+  static const std::vector<const TypePolicy*> kNone;
+  for (const Namespace& ns : namespaces_) {
+    if (EqualsIgnoreCase(ns.name, provider_namespace)) return ns.types;
   }
-  return out;
+  return kNone;
 }
 
 bool PolicyCatalog::HasChildTypes(std::string_view type) const {
@@ -337,12 +341,7 @@ bool PolicyCatalog::HasChildTypes(std::string_view type) const {
 
 std::vector<std::string> PolicyCatalog::Namespaces() const {
   std::vector<std::string> out;
-  for (const TypePolicy& policy : policies_) {
-    const std::string ns = policy.Namespace();
-    bool seen = false;
-    for (const std::string& existing : out) seen = seen || EqualsIgnoreCase(existing, ns);
-    if (!seen) out.push_back(ns);
-  }
+  for (const Namespace& ns : namespaces_) out.push_back(ns.name);
   return out;
 }
 

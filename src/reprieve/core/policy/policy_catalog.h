@@ -26,11 +26,18 @@ class PolicyCatalog {
   static const PolicyCatalog& Builtin();
 
   explicit PolicyCatalog(std::vector<TypePolicy> policies);
+  // The namespace index points into the policies: moving keeps them in place, copying
+  // would not.
+  PolicyCatalog(const PolicyCatalog&) = delete;
+  PolicyCatalog& operator=(const PolicyCatalog&) = delete;
+  PolicyCatalog(PolicyCatalog&&) = default;
+  PolicyCatalog& operator=(PolicyCatalog&&) = default;
 
   // nullptr if the type is unknown.
   const TypePolicy* Find(std::string_view type) const;
-  // The types of one namespace (case-insensitive); empty if none.
-  std::vector<const TypePolicy*> InNamespace(std::string_view provider_namespace) const;
+  // The types of one namespace (case-insensitive); empty if none. Runs on every request:
+  // answered from an index built once.
+  const std::vector<const TypePolicy*>& InNamespace(std::string_view provider_namespace) const;
   // Whether some type of the catalog is a child type of `type` (canonical name).
   bool HasChildTypes(std::string_view type) const;
   // Every namespace, in catalog order, without duplicates.
@@ -42,8 +49,14 @@ class PolicyCatalog {
   Status ValidateName(const TypePolicy& policy, std::string_view name) const;
 
  private:
+  struct Namespace {
+    std::string name;                      // as the first of its types spells it
+    std::vector<const TypePolicy*> types;  // in catalog order
+  };
+
   std::vector<TypePolicy> policies_;
   std::vector<std::regex> name_patterns_;  // parallel to policies_
+  std::vector<Namespace> namespaces_;      // in catalog order
 };
 
 }  // namespace reprieve::core

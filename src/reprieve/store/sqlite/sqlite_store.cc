@@ -38,6 +38,13 @@ const std::string& GetSql() {
   return *kSql;
 }
 
+// "state = N" with the state as a literal. Bound as a parameter, the state is compared with
+// the partial index's `state = 1` and every new binding makes SQLite prepare the statement
+// again; as a literal, each state has its own cached statement.
+std::string StateIs(LifecycleState state) {
+  return "state = " + std::to_string(static_cast<int>(state));
+}
+
 int64_t ToMillis(Timestamp t) { return t.time_since_epoch().count(); }
 Timestamp FromMillis(int64_t ms) { return Timestamp(Duration(ms)); }
 
@@ -310,9 +317,7 @@ class SqliteStore final : public core::ResourceStore {
     if (!query.key_prefix.empty()) sql += " AND key >= ?2 AND key < ?3";
     if (!query.type.empty()) sql += " AND type = ?4";
     if (query.subscription) sql += " AND subscription = ?5";
-    // The state goes in as a literal: bound, it would be compared with the partial index's
-    // `state = 1`, and every new binding would make SQLite prepare the statement again.
-    if (query.state) sql += " AND state = " + std::to_string(static_cast<int>(*query.state));
+    if (query.state) sql += " AND " + StateIs(*query.state);
     sql += " ORDER BY key LIMIT ?7";
     return WithReader([&](Connection& conn) -> Result<core::Page> {
       REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn.Prepare(sql));
@@ -413,9 +418,9 @@ class SqliteStore final : public core::ResourceStore {
 
   Result<int64_t> Count(LifecycleState state) override {
     return WithReader([&](Connection& conn) -> Result<int64_t> {
-      REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
-                                conn.Prepare("SELECT count(*) FROM resources WHERE state = ?1"));
-      sqlite3_bind_int(stmt, 1, static_cast<int>(state));
+      REPRIEVE_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          conn.Prepare("SELECT count(*) FROM resources WHERE " + StateIs(state)));
       if (sqlite3_step(stmt) != SQLITE_ROW) {
         return conn.Error("counting records", sqlite3_errmsg(conn.db()));
       }
