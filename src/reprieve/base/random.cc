@@ -3,7 +3,11 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
-#include <random>
+#include <cerrno>
+
+#include <sys/random.h>
+
+#include "reprieve/base/check.h"
 
 namespace reprieve {
 namespace {
@@ -34,19 +38,27 @@ std::string FormatUuid(uint8_t bytes[16]) {
   return out;
 }
 
-std::mt19937_64& ThreadEngine() {
-  thread_local std::mt19937_64 engine([] {
-    std::random_device device;
-    return (uint64_t{device()} << 32) ^ device();
-  }());
-  return engine;
-}
-
+// Bytes from the kernel's CSPRNG (getrandom(2)), drawn a page at a time per thread so
+// that a request id costs no system call. Keys, secrets and etags all come from here.
 void Fill(uint8_t* data, int count) {
-  auto& engine = ThreadEngine();
-  for (int i = 0; i < count; i += 8) {
-    uint64_t word = engine();
-    for (int j = i; j < count && j < i + 8; ++j, word >>= 8) data[j] = static_cast<uint8_t>(word);
+  struct Pool {
+    uint8_t bytes[4096];
+    size_t used = sizeof(bytes);
+  };
+  thread_local Pool pool;
+  for (int i = 0; i < count; ++i) {
+    if (pool.used == sizeof(pool.bytes)) {
+      size_t filled = 0;
+      while (filled < sizeof(pool.bytes)) {
+        const ssize_t got = getrandom(pool.bytes + filled, sizeof(pool.bytes) - filled, 0);
+        if (got < 0 && errno == EINTR) continue;
+        REPRIEVE_CHECK(got > 0) << "getrandom failed: errno " << errno;
+        filled += static_cast<size_t>(got);
+      }
+      pool.used = 0;
+    }
+    data[i] = pool.bytes[pool.used];
+    pool.bytes[pool.used++] = 0;  // a byte handed out is not kept
   }
 }
 

@@ -16,7 +16,7 @@ class RandomSource {
   virtual std::string NewHex(int bytes) = 0;
 };
 
-// Backed by a std::mt19937_64 per thread, seeded from std::random_device.
+// Backed by the kernel's CSPRNG (getrandom), buffered per thread.
 std::unique_ptr<RandomSource> NewSystemRandom();
 
 // Deterministic: a counter formatted as UUIDs / hex, for tests and reproducible demos.
