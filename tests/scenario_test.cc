@@ -157,7 +157,7 @@ class ScenarioTest : public ::testing::TestWithParam<Param> {
     options.manual_clock = &clock_;
     options.sweep_now = [this] { return Sweep(); };
     options.default_tenant = kTenant;
-    api_ = std::make_unique<http::ArmApi>(*service_, clock_, *random_, options);
+    api_ = http::ArmApi::Create(*service_, clock_, *random_, options).value();
     vars_["sub"] = kSubscription;
   }
 

@@ -42,6 +42,12 @@ Usage: reprieved [flags]
                             is kept)
   --tls-cert FILE           serve this PEM certificate chain instead of the generated one
   --tls-key FILE            the private key of --tls-cert
+  --auth dev|strict         dev (default): a token Reprieve did not sign is the developer
+                            principal, Owner of everything (loopback addresses only);
+                            strict: only tokens Reprieve's token service signed, checked by
+                            RBAC. Tokens Reprieve signed are checked by RBAC in both modes.
+  --managed-identity on|off whether /reprieve/msi/token issues the managed identity's
+                            tokens (Owner at root) to callers on this machine (default on)
   --clock system|manual     system: the wall clock (default); manual: time stands still and
                             moves only through POST /reprieve/admin/clock
   --clock-start INSTANT     with --clock manual, the first instant (RFC 3339; default now)
@@ -135,6 +141,16 @@ Result<Config> ParseFlags(const std::vector<std::string>& args) {
       } else if (*v != "system") {
         return BadFlag(flag, "expected system or manual");
       }
+    } else if (flag == "--auth") {
+      auto v = next();
+      if (!v) return v.status();
+      if (*v != "dev" && *v != "strict") return BadFlag(flag, "expected dev or strict");
+      config.strict_auth = *v == "strict";
+    } else if (flag == "--managed-identity") {
+      auto v = next();
+      if (!v) return v.status();
+      if (*v != "on" && *v != "off") return BadFlag(flag, "expected on or off");
+      config.managed_identity = *v == "on";
     } else if (flag == "--clock-start") {
       auto v = next();
       if (!v) return v.status();

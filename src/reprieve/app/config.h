@@ -18,6 +18,8 @@ struct Config {
   std::string store;      // store URL; default "sqlite:<data_dir>/reprieve.db"
   std::string tls_cert;   // default: generated under <data_dir>/tls/
   std::string tls_key;
+  bool strict_auth = false;      // --auth strict
+  bool managed_identity = true;  // --managed-identity on
   bool manual_clock = false;
   std::optional<Timestamp> clock_start;  // manual clock's first instant (default: now)
   std::string plain_listen;              // optional extra plain-HTTP listener (loopback only)

@@ -1,9 +1,13 @@
 #include "reprieve/app/server.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <memory>
 
@@ -41,7 +45,8 @@ void PrintBanner(const Config& config, const std::string& url, const std::string
   if (!plain_url.empty()) std::printf("reprieved: plain HTTP on %s\n", plain_url.c_str());
   std::printf(
       "  state:   %s   clock: %s (now %s)\n"
-      "  tenant %s, subscription %s; any bearer token is accepted\n"
+      "  auth:    %s\n"
+      "  tenant %s, subscription %s\n"
       "  trust:   %s\n"
       "  az:      export REQUESTS_CA_BUNDLE=%s AZURE_CORE_COLLECT_TELEMETRY=false\n"
       "           az cloud register -n Reprieve --endpoint-resource-manager %s && az cloud set -n "
@@ -51,10 +56,45 @@ void PrintBanner(const Config& config, const std::string& url, const std::string
       "credential_scopes=[\"%s/.default\"])\n"
       "  JS:      NODE_EXTRA_CA_CERTS=%s; new Client(cred, sub, { endpoint: \"%s\" })\n",
       config.store.c_str(), config.manual_clock ? "manual" : "system",
-      FormatRfc3339(clock.Now()).c_str(), kDefaultTenant, kDefaultSubscription, ca.c_str(),
+      FormatRfc3339(clock.Now()).c_str(),
+      config.strict_auth ? "strict (only tokens Reprieve signed; RBAC decides)"
+                         : "dev (a token Reprieve did not sign is the developer, Owner of "
+                           "everything; tokens Reprieve signed: RBAC decides)",
+      kDefaultTenant, kDefaultSubscription, ca.c_str(),
       ca.c_str(), url.c_str(), url.c_str(), ca.c_str(), url.c_str(), url.c_str(), ca.c_str(),
       url.c_str());
   std::fflush(stdout);
+}
+
+bool IsLoopbackHost(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+// The token signing keys (PEM, current first), or "" when none were made yet.
+Result<std::string> ReadSigningKeys(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return UnavailableError("cannot open " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Writes the keys readable by the owner only, replacing the file atomically.
+Status WriteSigningKeys(const std::string& path, const std::string& pem) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  const std::string temp = path + ".tmp";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) return UnavailableError("cannot write " + temp);
+  const bool written = ::write(fd, pem.data(), pem.size()) == static_cast<ssize_t>(pem.size()) &&
+                       ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || std::rename(temp.c_str(), path.c_str()) != 0) {
+    return UnavailableError("cannot write " + path);
+  }
+  return OkStatus();
 }
 
 std::string HostForUrl(const std::string& host) {
@@ -64,6 +104,12 @@ std::string HostForUrl(const std::string& host) {
 }  // namespace
 
 int RunServer(const Config& config) {
+  if (!config.strict_auth && !IsLoopbackHost(config.listen_host)) {
+    LogError("reprieved: --auth dev accepts any bearer token as an Owner of everything, so it "
+             "serves only loopback addresses; to listen on " + config.listen_host +
+             " start with --auth strict");
+    return 2;
+  }
   SetMinLogLevel(config.verbose ? LogLevel::kDebug : LogLevel::kInfo);
   // Signals are taken synchronously by this thread; every thread started below inherits the
   // mask.
@@ -122,7 +168,18 @@ int RunServer(const Config& config) {
   api_options.manual_clock = manual_clock.get();
   api_options.sweep_now = [&purge_loop] { return purge_loop.RunNow(); };
   api_options.default_tenant = kDefaultTenant;
-  http::ArmApi api(service, clock, *random, api_options);
+  api_options.auth = config.strict_auth ? http::AuthMode::kStrict : http::AuthMode::kDev;
+  api_options.managed_identity = config.managed_identity;
+  const std::string keys_file = config.data_dir + "/identity/signing-keys.pem";
+  auto keys = ReadSigningKeys(keys_file);
+  if (!keys.has_value()) return fail("cannot read the token signing keys", keys.status());
+  api_options.signing_keys = *keys;
+  api_options.persist_signing_keys = [keys_file](const std::string& pem) {
+    return WriteSigningKeys(keys_file, pem);
+  };
+  auto created = http::ArmApi::Create(service, clock, *random, api_options);
+  if (!created.has_value()) return fail("cannot start the ARM API", created.status());
+  http::ArmApi& api = **created;
 
   http::HttpServerOptions server_options;
   server_options.host = config.listen_host;

@@ -71,6 +71,7 @@ Status FailedPreconditionError(std::string message);
 Status AbortedError(std::string message);
 Status UnavailableError(std::string message);
 Status UnauthenticatedError(std::string message);
+Status PermissionDeniedError(std::string message);
 Status UnimplementedError(std::string message);
 Status InternalError(std::string message);
 

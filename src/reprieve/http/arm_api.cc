@@ -7,8 +7,16 @@
 #include "reprieve/base/strings.h"
 #include "reprieve/http/arm_error.h"
 #include "reprieve/http/internal/base64.h"
+#include "reprieve/base/status_macros.h"
+#include "reprieve/core/authz/access_evaluator.h"
+#include "reprieve/core/service/access_records.h"
+#include "reprieve/http/internal/access_control.h"
 #include "reprieve/http/internal/context.h"
+#include "reprieve/http/internal/routes.h"
+#include "reprieve/http/internal/token_service.h"
 #include "reprieve/http/internal/wire.h"
+
+#include <array>
 
 namespace reprieve::http {
 namespace json = boost::json;
@@ -16,6 +24,22 @@ using internal::HandlerResult;
 using internal::RequestContext;
 
 struct ArmApi::State {
+  State(core::ResourceService& service, const Clock& clock, RandomSource& random,
+        ArmApiOptions& options, std::unique_ptr<internal::TokenService> token_service)
+      : access_records(service.store()),
+        access(access_records, options.auth == AuthMode::kDev),
+        tokens(std::move(token_service)),
+        routes(internal::BuildRouteTable(service.catalog())),
+        api{service,           clock,          random,          options.manual_clock,
+            std::move(options.sweep_now),      std::move(options.default_tenant),
+            options.auth,      options.managed_identity, access_records, access,
+            *tokens,           routes} {}
+
+  // Declared before `api`, which refers to them.
+  core::AccessRecords access_records;
+  internal::AccessControl access;
+  std::unique_ptr<internal::TokenService> tokens;
+  internal::RouteTable routes;
   internal::ApiState api;
 };
 
@@ -32,9 +56,9 @@ Status NoRoute(const RequestContext& ctx) {
       .WithArmCode("InvalidRoute");
 }
 
-// Who the bearer token says the caller is: the user a JWT's upn / unique_name / email
-// claim names, else the application its appid names; a generic user for opaque tokens (any
-// token is accepted until identity arrives).
+// Who a token Reprieve did not sign says the caller is (dev mode), for systemData: the user
+// a JWT's upn / unique_name / email claim names, else the application its appid names; a
+// generic user for opaque tokens.
 core::Principal DecodeCaller(std::string_view token) {
   const core::Principal anonymous("reprieve-user");
   const size_t first = token.find('.');
@@ -56,19 +80,52 @@ core::Principal DecodeCaller(std::string_view token) {
   return anonymous;
 }
 
-// DecodeCaller, remembering the last token seen on this thread: a client sends the same
-// token with every request until it expires, an hour later.
-void IdentifyCaller(RequestContext& ctx, std::string_view token) {
-  struct Identified {
-    std::string token;
-    core::Principal caller;
-  };
-  thread_local Identified last;
-  if (last.token != token) last = {std::string(token), DecodeCaller(token)};
-  ctx.caller = last.caller;
+// Azure's M/d/yyyy h:mm:ss AM/PM, as its token errors print instants.
+std::string AzureTime(Timestamp t) {
+  const std::string rfc = FormatRfc3339(t);  // 2026-06-15T08:22:51Z
+  const int year = std::stoi(rfc.substr(0, 4));
+  const int month = std::stoi(rfc.substr(5, 2));
+  const int day = std::stoi(rfc.substr(8, 2));
+  int hour = std::stoi(rfc.substr(11, 2));
+  const std::string rest = rfc.substr(13, 6);  // ":22:51"
+  const char* half = hour < 12 ? "AM" : "PM";
+  hour %= 12;
+  if (hour == 0) hour = 12;
+  return std::to_string(month) + "/" + std::to_string(day) + "/" + std::to_string(year) + " " +
+         std::to_string(hour) + rest + " " + half;
 }
 
-Status Authenticate(RequestContext& ctx) {
+Status InvalidToken(const std::string& why) {
+  return UnauthenticatedError("The access token is invalid: " + why + ".")
+      .WithArmCode("InvalidAuthenticationToken");
+}
+
+// How far a token's nbf and exp may be off the server's clock, as Azure allows.
+constexpr std::chrono::minutes kClockSkew{5};
+
+// The signature check of a token, remembered per thread: a client sends the same token with
+// every request until it expires, an hour later, and an ES256 verification is costly.
+const internal::VerifiedToken& VerifyCached(const internal::TokenService& tokens,
+                                            std::string_view token) {
+  struct Entry {
+    std::string token;
+    internal::VerifiedToken verified;
+  };
+  thread_local std::array<Entry, 8> entries;
+  thread_local size_t next = 0;
+  for (const Entry& entry : entries) {
+    if (!entry.token.empty() && entry.token == token) return entry.verified;
+  }
+  Entry& slot = entries[next++ % entries.size()];
+  slot.token = std::string(token);
+  slot.verified = tokens.Verify(token);
+  return slot.verified;
+}
+
+// Judges the bearer token for `route` and sets the caller. In dev mode a token Reprieve did
+// not sign is the developer principal; a token it signed is checked as in strict mode.
+Status Authenticate(internal::ApiState& api, RequestContext& ctx, const internal::Route* route,
+                    const internal::AccessSnapshot& snapshot) {
   const std::string_view authorization = ctx.request.Header("authorization");
   if (authorization.empty()) {
     return UnauthenticatedError(
@@ -81,7 +138,105 @@ Status Authenticate(RequestContext& ctx) {
                "format: expected 'Bearer <token>'.")
         .WithArmCode("AuthenticationFailedInvalidHeader");
   }
-  IdentifyCaller(ctx, authorization.substr(7));
+  const std::string_view token = authorization.substr(7);
+  const internal::VerifiedToken& verified = VerifyCached(api.tokens, token);
+  if (verified.problem == internal::TokenProblem::kNotOurs ||
+      verified.problem == internal::TokenProblem::kMalformed) {
+    if (api.auth_mode == AuthMode::kDev) {
+      ctx.caller = DecodeCaller(token);
+      ctx.caller_object_id = internal::kDeveloperObjectId;
+      ctx.caller_tenant = api.default_tenant;
+      return OkStatus();
+    }
+    return InvalidToken(verified.problem == internal::TokenProblem::kNotOurs
+                            ? "it was not issued by Reprieve's token service (" + ctx.base_url +
+                                  "/adfs or " + ctx.base_url + "/{tenant}/oauth2/v2.0/token)"
+                            : verified.reason);
+  }
+  if (verified.problem == internal::TokenProblem::kBadSignature) {
+    return InvalidToken(verified.reason);
+  }
+  const internal::TokenClaims& claims = verified.claims;
+  const bool graph = route != nullptr && route->graph;
+  const std::string resource = ctx.base_url + (graph ? "/graph" : "");
+  if (claims.audience != resource && claims.audience != resource + "/") {
+    return UnauthenticatedError("The access token has been obtained for wrong audience or "
+                                "resource '" + claims.audience + "'. It should exactly match "
+                                "with one of the allowed audiences '" + resource + "/','" +
+                                resource + "'.")
+        .WithArmCode("InvalidAuthenticationTokenAudience");
+  }
+  const std::string issuer = ctx.base_url + "/" + claims.tenant_id + "/";
+  if (claims.issuer != issuer || claims.tenant_id != api.default_tenant) {
+    return UnauthenticatedError("The access token is from the wrong issuer '" + claims.issuer +
+                                "'. It must match the tenant '" + ctx.base_url + "/" +
+                                api.default_tenant + "/' associated with this server. Please "
+                                "use the authority (URL) '" + ctx.base_url +
+                                "/adfs' to get the token.")
+        .WithArmCode("InvalidAuthenticationTokenTenant");
+  }
+  if (claims.not_before > ctx.now + kClockSkew) {
+    return InvalidToken("it is not valid before " + AzureTime(claims.not_before) +
+                        " UTC, and the current UTC time is " + AzureTime(ctx.now));
+  }
+  if (claims.expires_at + kClockSkew < ctx.now) {
+    return UnauthenticatedError("The access token expiry UTC time '" +
+                                AzureTime(claims.expires_at) +
+                                "' is earlier than current UTC time '" + AzureTime(ctx.now) +
+                                "'.")
+        .WithArmCode("ExpiredAuthenticationToken");
+  }
+  const auto sp = snapshot.directory.service_principals.find(claims.object_id);
+  if (sp == snapshot.directory.service_principals.end()) {
+    return InvalidToken("its principal '" + claims.object_id +
+                        "' no longer exists in the directory");
+  }
+  const boost::json::value* enabled = sp->second.if_contains("accountEnabled");
+  if (enabled != nullptr && enabled->is_bool() && !enabled->as_bool()) {
+    return InvalidToken("its principal '" + claims.object_id + "' is disabled");
+  }
+  ctx.caller = core::Principal(claims.app_id, core::PrincipalType::kApplication);
+  ctx.caller_object_id = claims.object_id;
+  ctx.caller_tenant = claims.tenant_id;
+  return OkStatus();
+}
+
+Status Denied(const RequestContext& ctx, const std::string& action, const std::string& scope) {
+  return PermissionDeniedError("The client '" + ctx.caller.name + "' with object id '" +
+                               ctx.caller_object_id +
+                               "' does not have authorization to perform action '" + action +
+                               "' over scope '" + scope +
+                               "' or the scope is invalid. If access was recently granted, "
+                               "please refresh your credentials.")
+      .WithArmCode("AuthorizationFailed");
+}
+
+// Whether the caller may perform `op`: RBAC for actions, Owner at root for the admin API.
+Status Authorize(const RequestContext& ctx, const internal::Operation& op,
+                 const internal::AccessSnapshot& snapshot) {
+  const core::AccessEvaluator& rbac = snapshot.evaluator;
+  switch (op.route->access) {
+    case internal::Access::kPublic:
+    case internal::Access::kSignedIn:
+    case internal::Access::kGraphRead:
+      return OkStatus();
+    case internal::Access::kRootOwner:
+      if (rbac.HoldsRoleAt(ctx.caller_object_id, core::kOwnerRoleId, "/")) return OkStatus();
+      return Denied(ctx, "Reprieve/admin/" + std::string(ctx.request.method == "GET" ? "read" : "write"),
+                    "/");
+    case internal::Access::kGraphWrite:
+    case internal::Access::kAction: {
+      const std::string scope = op.route->access == internal::Access::kGraphWrite ? "/" : op.scope;
+      if (!rbac.Evaluate(ctx.caller_object_id, op.action, scope).allowed) {
+        return Denied(ctx, op.action, scope);
+      }
+      if (!op.also_action.empty() &&
+          !rbac.Evaluate(ctx.caller_object_id, op.also_action, op.also_scope).allowed) {
+        return Denied(ctx, op.also_action, op.also_scope);
+      }
+      return OkStatus();
+    }
+  }
   return OkStatus();
 }
 
@@ -105,6 +260,27 @@ Status ParseTarget(RequestContext& ctx) {
   return OkStatus();
 }
 
+// Route, authenticate, authorize, handle: in that order, for every request.
+HandlerResult Dispatch(internal::ApiState& api, RequestContext& ctx) {
+  REPRIEVE_RETURN_IF_ERROR(ParseTarget(ctx));
+  ctx.api_version = ctx.Query("api-version").value_or("");
+  const internal::Route* route = api.routes.Match(ctx.segments, ctx.request.method);
+  if (route != nullptr && route->access == internal::Access::kPublic) {
+    const internal::Operation op = internal::RouteTable::Resolve(*route, ctx.segments,
+                                                                 ctx.request.method);
+    if (!op.served) return MethodNotAllowed(ctx, internal::AllowedMethods(*route));
+    return route->handler(api, ctx, op);
+  }
+  REPRIEVE_ASSIGN_OR_RETURN(ctx.access, api.access.Current());
+  REPRIEVE_RETURN_IF_ERROR(Authenticate(api, ctx, route, *ctx.access));
+  if (route == nullptr) return NoRoute(ctx);
+  const internal::Operation op =
+      internal::RouteTable::Resolve(*route, ctx.segments, ctx.request.method);
+  if (!op.served) return MethodNotAllowed(ctx, internal::AllowedMethods(*route));
+  REPRIEVE_RETURN_IF_ERROR(Authorize(ctx, op, *ctx.access));
+  return route->handler(api, ctx, op);
+}
+
 std::string BaseUrl(const HttpRequest& request) {
   std::string_view host = request.Header("host");
   if (host.empty()) host = "localhost";
@@ -117,13 +293,37 @@ bool internal::RequestContext::SegmentIs(size_t index, std::string_view literal)
   return index < segments.size() && EqualsIgnoreCase(segments[index], literal);
 }
 
-ArmApi::ArmApi(core::ResourceService& service, const Clock& clock, RandomSource& random,
-               ArmApiOptions options)
-    : state_(new State{internal::ApiState{service, clock, random, options.manual_clock,
-                                          std::move(options.sweep_now),
-                                          std::move(options.default_tenant)}}) {}
+ArmApi::ArmApi(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+Result<std::unique_ptr<ArmApi>> ArmApi::Create(core::ResourceService& service, const Clock& clock,
+                                               RandomSource& random, ArmApiOptions options) {
+  REPRIEVE_ASSIGN_OR_RETURN(
+      std::unique_ptr<internal::TokenService> tokens,
+      internal::TokenService::Create(options.signing_keys, std::move(options.persist_signing_keys)));
+  auto state = std::make_unique<State>(service, clock, random, options, std::move(tokens));
+  REPRIEVE_RETURN_IF_ERROR(internal::EnsureManagedIdentity(
+      state->access_records, state->api.default_tenant, clock.Now()));
+  return std::unique_ptr<ArmApi>(new ArmApi(std::move(state)));
+}
 
 ArmApi::~ArmApi() = default;
+
+std::vector<ArmApi::RouteInfo> ArmApi::Routes() const {
+  std::vector<RouteInfo> out;
+  for (const internal::Route& route : state_->routes.routes()) {
+    const char* access = "action";
+    switch (route.access) {
+      case internal::Access::kPublic: access = "public"; break;
+      case internal::Access::kSignedIn: access = "signed-in"; break;
+      case internal::Access::kAction: access = "action"; break;
+      case internal::Access::kRootOwner: access = "root-owner"; break;
+      case internal::Access::kGraphRead: access = "graph-read"; break;
+      case internal::Access::kGraphWrite: access = "graph-write"; break;
+    }
+    out.push_back({route.pattern, access, route.actions});
+  }
+  return out;
+}
 
 bool ArmApi::IsReadOnly(const HttpRequest& request) {
   return request.method == "GET" || request.method == "HEAD";
@@ -134,28 +334,16 @@ HttpResponse ArmApi::Handle(const HttpRequest& request) {
   RequestContext ctx{request,        {}, {}, {}, BaseUrl(request), api.random.NewUuid(), {}, {},
                      api.clock.Now()};
   HandlerResult result = [&]() -> HandlerResult {
-    if (Status parsed = ParseTarget(ctx); !parsed.ok()) return parsed;
-    ctx.api_version = ctx.Query("api-version").value_or("");
-    // The cloud metadata document and the managed-identity token endpoint are public:
-    // clients call them before they have a token.
-    if (ctx.segments.size() == 2 && ctx.SegmentIs(0, "metadata") &&
-        ctx.SegmentIs(1, "endpoints")) {
-      if (auto routed = internal::RouteTenancy(api, ctx)) return std::move(*routed);
+    // The last resort: an exception that escapes a handler is a logged 500 with the ARM
+    // envelope, never a dropped connection.
+    try {
+      return Dispatch(api, ctx);
+    } catch (const std::exception& e) {
+      return InternalError(std::string("unhandled exception: ") + e.what());
+    } catch (...) {
+      return InternalError("unhandled exception of unknown type");
     }
-    if (ctx.segments.size() == 3 && ctx.SegmentIs(0, "reprieve") && ctx.SegmentIs(1, "msi") &&
-        ctx.SegmentIs(2, "token")) {
-      return internal::ManagedIdentityToken(api, ctx);
-    }
-    if (Status authenticated = Authenticate(ctx); !authenticated.ok()) return authenticated;
-    if (ctx.SegmentIs(0, "reprieve")) {
-      if (auto routed = internal::RouteAdmin(api, ctx)) return std::move(*routed);
-      return NoRoute(ctx);
-    }
-    if (auto routed = internal::RouteTenancy(api, ctx)) return std::move(*routed);
-    if (auto routed = internal::RouteResources(api, ctx)) return std::move(*routed);
-    return NoRoute(ctx);
   }();
-
   return Finish(ctx, std::move(result));
 }
 
@@ -180,11 +368,13 @@ HttpResponse ArmApi::Finish(const internal::RequestContext& ctx, internal::Handl
     }
     response.status = mapped.http_status;
     if (request.method != "HEAD") {
-      response.body = ArmErrorBody(status, ctx.request_id);
+      response.body = ctx.oauth_errors
+                          ? OAuthErrorBody(status, ctx.request_id, FormatRfc3339(ctx.now))
+                          : ArmErrorBody(status, ctx.request_id);
       response.SetHeader("Content-Type", "application/json; charset=utf-8");
     }
     response.SetHeader("x-ms-failure-cause", "gateway");
-    if (response.status == 401) {
+    if (response.status == 401 && !ctx.oauth_errors) {
       response.SetHeader("WWW-Authenticate",
                          "Bearer authorization_uri=\"" + ctx.base_url +
                              "\", error=\"invalid_token\", error_description=\"" +

@@ -11,6 +11,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "reprieve/base/clock.h"
 #include "reprieve/base/random.h"
@@ -23,6 +25,12 @@ namespace internal {
 struct RequestContext;
 }  // namespace internal
 
+// How bearer tokens are judged. kDev: a token Reprieve did not sign is the built-in
+// developer principal, Owner of everything (SDK code with a fake credential works); kStrict:
+// only tokens Reprieve signed, valid now, for the route's audience. In both, a token
+// Reprieve signed is its own principal, checked by RBAC.
+enum class AuthMode { kDev, kStrict };
+
 struct ArmApiOptions {
   // Set under `--clock manual`: enables POST /reprieve/admin/clock. Not owned.
   ManualClock* manual_clock = nullptr;
@@ -32,14 +40,34 @@ struct ArmApiOptions {
   // The tenant named in tokens issued by the managed-identity endpoint
   // (/reprieve/msi/token), which lets `az login --identity` work against Reprieve.
   std::string default_tenant;
+  AuthMode auth = AuthMode::kDev;
+  // Whether /reprieve/msi/token issues the managed identity's tokens (to loopback callers).
+  bool managed_identity = true;
+  // PEM private keys that sign tokens, current first; empty: a new key is generated.
+  std::string signing_keys;
+  // Called with the keys' PEM text whenever they change (generated, rotated). May be empty.
+  std::function<Status(const std::string&)> persist_signing_keys;
 };
 
 class ArmApi {
  public:
-  // `service`, `clock` and `random` must outlive the ArmApi.
-  ArmApi(core::ResourceService& service, const Clock& clock, RandomSource& random,
-         ArmApiOptions options);
+  // `service`, `clock` and `random` must outlive the ArmApi. Creates the managed identity
+  // and its Owner assignment at root scope if they are missing. kInvalidArgument if the
+  // signing keys cannot be read; the store's errors.
+  static Result<std::unique_ptr<ArmApi>> Create(core::ResourceService& service,
+                                                const Clock& clock, RandomSource& random,
+                                                ArmApiOptions options);
   ~ArmApi();
+
+  // The request paths Reprieve serves, as patterns ("/subscriptions/{subscriptionId}/..."),
+  // each with its methods and their Azure actions, in route-table order: what the docs and
+  // the authorization tests are checked against.
+  struct RouteInfo {
+    std::string pattern;
+    std::string access;  // "public", "signed-in", "action", "root-owner", "graph-read", "graph-write"
+    std::vector<std::pair<std::string, std::string>> actions;  // method, action
+  };
+  std::vector<RouteInfo> Routes() const;
 
   HttpResponse Handle(const HttpRequest& request);
 
@@ -53,6 +81,7 @@ class ArmApi {
 
  private:
   struct State;
+  explicit ArmApi(std::unique_ptr<State> state);
   HttpResponse Finish(const internal::RequestContext& ctx, Result<HttpResponse> result);
 
   std::unique_ptr<State> state_;

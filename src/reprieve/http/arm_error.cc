@@ -31,6 +31,13 @@ Default DefaultFor(StatusCode code) {
 // ARM codes whose HTTP status differs from their StatusCode's default.
 int HttpStatusOverride(std::string_view arm_code) {
   if (arm_code == "PreconditionFailed") return 412;
+  // OAuth token-endpoint errors (RFC 6749 §5.2): a bad client answers 401, the rest 400.
+  if (arm_code == "invalid_client") return 401;
+  if (arm_code == "invalid_request" || arm_code == "unauthorized_client" ||
+      arm_code == "unsupported_grant_type" || arm_code == "invalid_resource" ||
+      arm_code == "invalid_scope") {
+    return 400;
+  }
   if (arm_code == "RequestEntityTooLarge") return 413;
   if (arm_code == "UnsupportedMediaType") return 415;
   if (arm_code == "RequestHeaderFieldsTooLarge") return 431;
@@ -67,6 +74,28 @@ std::string ArmErrorBody(const Status& status, std::string_view request_id) {
   error["additionalInfo"] = boost::json::array();
   boost::json::object body;
   body["error"] = std::move(error);
+  return boost::json::serialize(body);
+}
+
+std::string OAuthErrorBody(const Status& status, std::string_view request_id,
+                           std::string_view timestamp) {
+  boost::json::object body;
+  body["error"] = status.arm_code().empty() ? "invalid_request" : status.arm_code();
+  body["error_description"] = status.message();
+  // Entra ID's descriptions start with their AADSTS number: clients show it.
+  boost::json::array codes;
+  const std::string_view message = status.message();
+  if (message.substr(0, 6) == "AADSTS") {
+    int64_t number = 0;
+    for (size_t idx = 6; idx < message.size() && message[idx] >= '0' && message[idx] <= '9'; ++idx) {
+      number = number * 10 + (message[idx] - '0');
+    }
+    codes.push_back(number);
+  }
+  body["error_codes"] = std::move(codes);
+  body["timestamp"] = timestamp;
+  body["trace_id"] = request_id;
+  body["correlation_id"] = request_id;
   return boost::json::serialize(body);
 }
 

@@ -21,4 +21,10 @@ ArmError MapStatus(const Status& status);
 // `request_id`; their details belong in the log only.
 std::string ArmErrorBody(const Status& status, std::string_view request_id);
 
+// The OAuth 2.0 error body a token endpoint answers with (RFC 6749 §5.2, as Entra ID
+// shapes it): {"error": status.arm_code(), "error_description", "error_codes", ...}. The
+// HTTP status is MapStatus's.
+std::string OAuthErrorBody(const Status& status, std::string_view request_id,
+                           std::string_view timestamp);
+
 }  // namespace reprieve::http

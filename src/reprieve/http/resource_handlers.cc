@@ -7,6 +7,7 @@
 #include "reprieve/base/strings.h"
 #include "reprieve/core/model/location.h"
 #include "reprieve/http/internal/context.h"
+#include "reprieve/http/internal/routes.h"
 #include "reprieve/http/internal/wire.h"
 
 namespace reprieve::http::internal {
@@ -365,94 +366,261 @@ HandlerResult DeletedAction(ApiState& state, const RequestContext& ctx, const Ty
 
 }  // namespace
 
-std::optional<HandlerResult> RouteResources(ApiState& state, RequestContext& ctx) {
+namespace {
+
+using Methods = std::vector<std::pair<std::string, std::string>>;
+
+std::string Act(const std::string& prefix, std::string_view verb) {
+  return prefix + "/" + std::string(verb);
+}
+
+// The read/write/delete actions of a resource route.
+Methods ResourceMethods(const std::string& type) {
+  return {{"GET", Act(type, "read")},
+          {"PUT", Act(type, "write")},
+          {"PATCH", Act(type, "write")},
+          {"DELETE", Act(type, "delete")}};
+}
+
+Route MakeRoute(std::string pattern, Methods methods, const TypePolicy* policy,
+                RouteHandler handler) {
+  Route route;
+  route.pattern = std::move(pattern);
+  route.actions = std::move(methods);
+  route.policy = policy;
+  route.handler = std::move(handler);
+  return route;
+}
+
+// Handlers check the api-version against the type first, as ARM does.
+template <typename Fn>
+RouteHandler Versioned(Fn fn) {
+  return [fn](ApiState& state, RequestContext& ctx, const Operation& op) -> HandlerResult {
+    REPRIEVE_RETURN_IF_ERROR(RequireApiVersion(ctx, *op.policy));
+    return fn(state, ctx, *op.policy);
+  };
+}
+
+void AddTypeRoutes(const core::PolicyCatalog& catalog, const TypePolicy& policy,
+                   std::vector<Route>& routes) {
+  const std::string ns = policy.Namespace();
+  const std::string rg_base =
+      "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/" + ns + "/" +
+      policy.ResourceType();
+  const std::string& type = policy.type;
+  routes.push_back(MakeRoute(
+      rg_base, {{"GET", Act(type, "read")}}, &policy,
+      Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
+        return ListActive(state, ctx, p, ctx.segments[3]);
+      })));
+  routes.push_back(MakeRoute(
+      "/subscriptions/{subscriptionId}/providers/" + ns + "/" + policy.ResourceType(),
+      {{"GET", Act(type, "read")}}, &policy,
+      Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
+        return ListActive(state, ctx, p, std::nullopt);
+      })));
+  routes.push_back(MakeRoute(
+      rg_base + "/{name}", ResourceMethods(type), &policy,
+      Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
+        const auto& seg = ctx.segments;
+        return ResourceRoute(state, ctx, p,
+                             ResourceId::Resource(seg[1], seg[3], p.Namespace(), p.ResourceType(),
+                                                  seg[7]));
+      })));
+  for (const char* action : {"listKeys", "regenerateKey"}) {
+    if (policy.access_keys.empty()) break;
+    routes.push_back(MakeRoute(
+        rg_base + "/{name}/" + action, {{"POST", type + "/" + action + "/action"}}, &policy,
+        Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
+          const auto& seg = ctx.segments;
+          return ActionRoute(state, ctx, p,
+                             ResourceId::Resource(seg[1], seg[3], p.Namespace(),
+                                                  p.ResourceType(), seg[7]),
+                             seg[8]);
+        })));
+  }
+  // Child types: .../{type}/{name}/{childType}[/{childName}].
+  for (const TypePolicy& child : catalog.policies()) {
+    if (child.parent_type != policy.type) continue;
+    const std::string child_base = rg_base + "/{name}/" + child.ChildSegment();
+    const auto parent_id = [](const RequestContext& ctx, const TypePolicy& c) {
+      const auto& seg = ctx.segments;
+      return ResourceId::Resource(seg[1], seg[3], c.Namespace(), seg[6], seg[7]);
+    };
+    routes.push_back(MakeRoute(
+        child_base, {{"GET", Act(child.type, "read")}}, &child,
+        Versioned([parent_id](ApiState& state, RequestContext& ctx, const TypePolicy& c) {
+          return ListChildren(state, ctx, c, parent_id(ctx, c));
+        })));
+    routes.push_back(MakeRoute(
+        child_base + "/{childName}", ResourceMethods(child.type), &child,
+        Versioned([parent_id](ApiState& state, RequestContext& ctx, const TypePolicy& c) {
+          return ResourceRoute(state, ctx, c,
+                               parent_id(ctx, c).Child(c.ChildSegment(), ctx.segments[9]));
+        })));
+  }
+}
+
+void AddDeletedRoutes(const TypePolicy& policy, std::vector<Route>& routes) {
+  const std::string ns = policy.Namespace();
+  const std::string& collection = policy.deleted_collection;
+  const std::string sub_base = "/subscriptions/{subscriptionId}/providers/" + ns;
+  routes.push_back(MakeRoute(
+      sub_base + "/" + collection, {{"GET", ns + "/" + collection + "/read"}}, &policy,
+      Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
+        return ListDeleted(state, ctx, p);
+      })));
+  const bool purge_by_delete = policy.purgeable && policy.purge_action.empty();
+  switch (policy.deleted_scope) {
+    case core::DeletedRouteScope::kNone:
+      return;
+    case core::DeletedRouteScope::kLocationResourceGroup: {
+      const std::string prefix = ns + "/locations/resourceGroups/" + collection;
+      Methods methods{{"GET", prefix + "/read"}};
+      if (purge_by_delete) methods.emplace_back("DELETE", prefix + "/delete");
+      routes.push_back(MakeRoute(
+          sub_base + "/locations/{location}/resourceGroups/{resourceGroupName}/" + collection +
+              "/{name}",
+          std::move(methods), &policy,
+          Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
+            const auto& seg = ctx.segments;
+            return DeletedRoute(state, ctx, p, {seg[1], seg[5], seg[7], seg[9]});
+          })));
+      return;
+    }
+    case core::DeletedRouteScope::kLocation: {
+      const std::string prefix = ns + "/locations/" + collection;
+      Methods methods{{"GET", prefix + "/read"}};
+      if (purge_by_delete) methods.emplace_back("DELETE", prefix + "/delete");
+      Route item = MakeRoute(
+          sub_base + "/locations/{location}/" + collection + "/{name}", std::move(methods),
+          &policy, Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
+            const auto& seg = ctx.segments;
+            return DeletedRoute(state, ctx, p, {seg[1], seg[5], "", seg[7]});
+          }));
+      if (purge_by_delete) {
+        // A purge also needs to read the deleted collection at subscription scope.
+        item.also_action = ns + "/" + collection + "/read";
+        item.also_scope_segments = 2;
+      }
+      routes.push_back(std::move(item));
+      if (!policy.purge_action.empty()) {
+        routes.push_back(MakeRoute(
+            sub_base + "/locations/{location}/" + collection + "/{name}/" + policy.purge_action,
+            {{"POST", prefix + "/" + policy.purge_action + "/action"}}, &policy,
+            Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
+              const auto& seg = ctx.segments;
+              return DeletedAction(state, ctx, p, {seg[1], seg[5], "", seg[7]}, seg[8]);
+            })));
+      }
+      return;
+    }
+    case core::DeletedRouteScope::kResourceGroup: {
+      const std::string prefix = ns + "/" + collection;
+      const std::string rg_base = "/subscriptions/{subscriptionId}/resourceGroups/"
+                                  "{resourceGroupName}/providers/" + ns + "/" + collection;
+      routes.push_back(MakeRoute(
+          rg_base, {{"GET", prefix + "/read"}}, &policy,
+          Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
+            return ListDeleted(state, ctx, p, ctx.segments[3]);
+          })));
+      Methods methods{{"GET", prefix + "/read"}};
+      if (purge_by_delete) methods.emplace_back("DELETE", prefix + "/delete");
+      routes.push_back(MakeRoute(
+          rg_base + "/{name}", std::move(methods), &policy,
+          Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
+            const auto& seg = ctx.segments;
+            return DeletedRoute(state, ctx, p, {seg[1], "", seg[3], seg[7], true});
+          })));
+      if (policy.recover == core::RecoverMechanism::kRecoverAction) {
+        routes.push_back(MakeRoute(
+            rg_base + "/{name}/recover", {{"POST", prefix + "/recover/action"}}, &policy,
+            Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
+              const auto& seg = ctx.segments;
+              return DeletedAction(state, ctx, p, {seg[1], "", seg[3], seg[7], true}, seg[8]);
+            })));
+      }
+      return;
+    }
+  }
+}
+
+// Unknown namespaces, types and actions under a provider path: the error that says which.
+HandlerResult ExplainUnknown(ApiState& state, RequestContext& ctx) {
   const auto& seg = ctx.segments;
-  const size_t n = seg.size();
-  if (n < 5 || !ctx.SegmentIs(0, "subscriptions")) return std::nullopt;
   const core::PolicyCatalog& catalog = state.service.catalog();
-
-  // /subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}[/{name}[/{action}]]
-  if (ctx.SegmentIs(2, "resourceGroups") && ctx.SegmentIs(4, "providers") && n >= 7 && n <= 9) {
-    if (catalog.InNamespace(seg[5]).empty()) return UnknownNamespace(seg[5]);
-    // Group-scoped deleted resources: .../{collection}[/{name}[/{action}]].
-    if (const TypePolicy* deleted = FindType(catalog, seg[5], seg[6], true);
-        deleted != nullptr && deleted->deleted_scope == core::DeletedRouteScope::kResourceGroup) {
-      if (Status version = RequireApiVersion(ctx, *deleted); !version.ok()) return version;
-      if (n == 7) return ListDeleted(state, ctx, *deleted, seg[3]);
-      const core::DeletedRef ref{seg[1], "", seg[3], seg[7], /*any_location=*/true};
-      if (n == 8) return DeletedRoute(state, ctx, *deleted, ref);
-      return DeletedAction(state, ctx, *deleted, ref, seg[8]);
-    }
-    const TypePolicy* policy = FindType(catalog, seg[5], seg[6], false);
-    if (policy == nullptr) return UnknownType(ctx, seg[5], seg[6]);
-    if (Status version = RequireApiVersion(ctx, *policy); !version.ok()) return version;
-    if (n == 7) return ListActive(state, ctx, *policy, seg[3]);
-    const ResourceId id = ResourceId::Resource(seg[1], seg[3], policy->Namespace(),
-                                               policy->ResourceType(), seg[7]);
-    if (n == 8) return ResourceRoute(state, ctx, *policy, id);
-    // .../{type}/{name}/{childType}: a child list, else an action.
-    if (const TypePolicy* child = catalog.Find(policy->type + "/" + seg[8])) {
-      return ListChildren(state, ctx, *child, id);
-    }
-    return ActionRoute(state, ctx, *policy, id, seg[8]);
-  }
-  // /subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}/{childType}/{childName}
-  if (ctx.SegmentIs(2, "resourceGroups") && ctx.SegmentIs(4, "providers") && n == 10) {
-    if (catalog.InNamespace(seg[5]).empty()) return UnknownNamespace(seg[5]);
-    const TypePolicy* policy = catalog.Find(seg[5] + "/" + seg[6] + "/" + seg[8]);
-    if (policy == nullptr) return UnknownType(ctx, seg[5], seg[6] + "/" + seg[8]);
-    if (Status version = RequireApiVersion(ctx, *policy); !version.ok()) return version;
-    const ResourceId parent_type = ResourceId::Resource(seg[1], seg[3], policy->Namespace(),
-                                                        seg[6], seg[7]);
-    return ResourceRoute(state, ctx, *policy, parent_type.Child(policy->ChildSegment(), seg[9]));
-  }
-
-  if (!ctx.SegmentIs(2, "providers")) return std::nullopt;
-  const std::string& ns = seg[3];
-
-  // /subscriptions/{s}/providers/{ns}/{type or deleted collection}
-  if (n == 5 && !ctx.SegmentIs(4, "register")) {
-    if (catalog.InNamespace(ns).empty()) return UnknownNamespace(ns);
-    if (const TypePolicy* deleted = FindType(catalog, ns, seg[4], true)) {
-      if (Status version = RequireApiVersion(ctx, *deleted); !version.ok()) return version;
-      return ListDeleted(state, ctx, *deleted);
-    }
-    const TypePolicy* policy = FindType(catalog, ns, seg[4], false);
-    if (policy == nullptr) return UnknownType(ctx, ns, seg[4]);
-    if (Status version = RequireApiVersion(ctx, *policy); !version.ok()) return version;
-    return ListActive(state, ctx, *policy, std::nullopt);
-  }
-
-  if (n < 8 || !ctx.SegmentIs(4, "locations")) return std::nullopt;
+  const bool in_group = ctx.SegmentIs(2, "resourceGroups");
+  const size_t ns_at = in_group ? 5 : 3;
+  const std::string& ns = seg[ns_at];
   if (catalog.InNamespace(ns).empty()) return UnknownNamespace(ns);
-  const std::string& location = seg[5];
+  if (in_group && seg.size() >= 9) {
+    if (const TypePolicy* policy = FindType(catalog, ns, seg[6], false)) {
+      if (seg.size() == 9) {
+        return NotFoundError("The action '" + seg[8] + "' is not supported by " + policy->type +
+                             ".")
+            .WithArmCode("InvalidAction");
+      }
+      return UnknownType(ctx, ns, seg[6] + "/" + seg[8]);
+    }
+  }
+  if (!in_group && seg.size() >= 9 && ctx.SegmentIs(4, "locations")) {
+    if (const TypePolicy* policy = FindType(catalog, ns, seg[6], true); policy && seg.size() == 9) {
+      return NotFoundError("The action '" + seg[8] + "' is not supported on " +
+                           policy->deleted_type + ".")
+          .WithArmCode("InvalidAction");
+    }
+  }
+  std::string type;
+  for (size_t idx = ns_at + 1; idx < seg.size(); idx += 2) {
+    if (!type.empty()) type += "/";
+    type += seg[idx];
+  }
+  return UnknownType(ctx, ns, type);
+}
 
-  // .../locations/{loc}/operationStatuses|operationResults/{id}
-  if (n == 8 && (ctx.SegmentIs(6, "operationStatuses") || ctx.SegmentIs(6, "operationResults"))) {
-    return OperationStatus(state, ctx);
+}  // namespace
+
+void AddResourceRoutes(const core::PolicyCatalog& catalog, std::vector<Route>& routes) {
+  for (const TypePolicy& policy : catalog.policies()) {
+    if (policy.type == core::kResourceGroupType || !policy.parent_type.empty()) continue;
+    AddTypeRoutes(catalog, policy, routes);
+    if (policy.deleted_scope != core::DeletedRouteScope::kNone) AddDeletedRoutes(policy, routes);
   }
-  // .../locations/{loc}/resourceGroups/{rg}/{collection}/{name}
-  if (n == 10 && ctx.SegmentIs(6, "resourceGroups")) {
-    const TypePolicy* policy = FindType(catalog, ns, seg[8], true);
-    if (policy == nullptr ||
-        policy->deleted_scope != core::DeletedRouteScope::kLocationResourceGroup) {
-      return UnknownType(ctx, ns, "locations/resourceGroups/" + seg[8]);
+  for (const std::string& ns : catalog.Namespaces()) {
+    const TypePolicy* first = catalog.InNamespace(ns).front();
+    if (first->type == core::kResourceGroupType) continue;
+    for (const char* kind : {"operationStatuses", "operationResults"}) {
+      routes.push_back(MakeRoute(
+          "/subscriptions/{subscriptionId}/providers/" + ns + "/locations/{location}/" + kind +
+              "/{operationId}",
+          {{"GET", ns + "/locations/" + kind + "/read"}}, first,
+          [](ApiState& state, RequestContext& ctx, const Operation&) {
+            return OperationStatus(state, ctx);
+          }));
     }
-    if (Status version = RequireApiVersion(ctx, *policy); !version.ok()) return version;
-    return DeletedRoute(state, ctx, *policy, {seg[1], location, seg[7], seg[9]});
   }
-  // .../locations/{loc}/{collection}/{name}[/{action}]
-  if (n == 8 || n == 9) {
-    const TypePolicy* policy = FindType(catalog, ns, seg[6], true);
-    if (policy == nullptr || policy->deleted_scope != core::DeletedRouteScope::kLocation) {
-      return UnknownType(ctx, ns, "locations/" + seg[6]);
+}
+
+void AddResourceFallbackRoutes(std::vector<Route>& routes) {
+  const std::string group = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"
+                            "/providers/{ns}/{type}";
+  const std::string subscription = "/subscriptions/{subscriptionId}/providers/{ns}/{type}";
+  for (const std::string& pattern :
+       {group, group + "/{name}", group + "/{name}/{child}", group + "/{name}/{child}/{n}",
+        subscription, subscription + "/{location}/{type2}/{name}",
+        subscription + "/{location}/{type2}/{name}/{action}",
+        subscription + "/{location}/{group}/{rg}/{type2}/{name}"}) {
+    Route route;
+    route.pattern = pattern;
+    route.access = Access::kSignedIn;
+    for (const char* method : {"GET", "PUT", "PATCH", "DELETE", "POST"}) {
+      route.actions.emplace_back(method, "");
     }
-    if (Status version = RequireApiVersion(ctx, *policy); !version.ok()) return version;
-    const core::DeletedRef ref{seg[1], location, "", seg[7]};
-    if (n == 8) return DeletedRoute(state, ctx, *policy, ref);
-    return DeletedAction(state, ctx, *policy, ref, seg[8]);
+    route.handler = [](ApiState& state, RequestContext& ctx, const Operation&) {
+      return ExplainUnknown(state, ctx);
+    };
+    routes.push_back(std::move(route));
   }
-  return std::nullopt;
 }
 
 }  // namespace reprieve::http::internal

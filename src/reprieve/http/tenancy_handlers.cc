@@ -8,8 +8,10 @@
 #include "reprieve/base/status_macros.h"
 #include "reprieve/base/strings.h"
 #include "reprieve/core/policy/policy_catalog.h"
-#include "reprieve/http/internal/base64.h"
+#include "reprieve/http/internal/access_control.h"
 #include "reprieve/http/internal/context.h"
+#include "reprieve/http/internal/routes.h"
+#include "reprieve/http/internal/token_service.h"
 #include "reprieve/http/internal/wire.h"
 
 namespace reprieve::http::internal {
@@ -132,7 +134,13 @@ HandlerResult Subscriptions(ApiState& state, const RequestContext& ctx) {
   REPRIEVE_ASSIGN_OR_RETURN(const std::string after, PageCursor(ctx));
   REPRIEVE_ASSIGN_OR_RETURN(const core::Page page, state.service.ListSubscriptions(after, limit));
   json::array items;
-  for (const core::ResourceRecord& record : page.items) items.push_back(SubscriptionObject(record));
+  // A principal sees the subscriptions in which it holds a role, at any scope.
+  for (const core::ResourceRecord& record : page.items) {
+    if (ctx.access->evaluator.HasAnyRoleTouching(ctx.caller_object_id,
+                                                 "/subscriptions/" + record.name)) {
+      items.push_back(SubscriptionObject(record));
+    }
+  }
   return ListResponse(ctx, std::move(items), page);
 }
 
@@ -439,77 +447,97 @@ HandlerResult Features(ApiState& state, const RequestContext& ctx) {
 
 }  // namespace
 
-HandlerResult ManagedIdentityToken(ApiState& state, const RequestContext& ctx) {
-  if (ctx.request.method != "GET" && ctx.request.method != "POST") {
-    return MethodNotAllowed(ctx, "GET, POST");
-  }
-  std::string resource = ctx.Query("resource").value_or("");
-  for (std::string_view pair : Split(ctx.request.body, '&')) {
-    if (pair.substr(0, 9) == "resource=") resource = std::string(pair.substr(9));
-  }
-  if (resource.empty()) resource = ctx.base_url + "/";
-  const int64_t now =
-      std::chrono::duration_cast<std::chrono::seconds>(ctx.now.time_since_epoch()).count();
-  const int64_t expires = now + 3600;
-  const json::object header{{"typ", "JWT"}, {"alg", "RS256"}, {"kid", "reprieve"}};
-  const std::string object_id = state.random.NewUuid();
-  const json::object claims{{"aud", resource},
-                            {"iss", ctx.base_url + "/" + state.default_tenant + "/"},
-                            {"iat", now},
-                            {"nbf", now},
-                            {"exp", expires},
-                            {"tid", state.default_tenant},
-                            {"oid", object_id},
-                            {"sub", object_id},
-                            {"appid", object_id},
-                            {"idtyp", "app"}};
-  const std::string token = Base64UrlEncode(json::serialize(header)) + "." +
-                            Base64UrlEncode(json::serialize(claims)) + "." +
-                            Base64UrlEncode("reprieve-unsigned");
-  return JsonResponse(200, json::object{{"access_token", token},
-                                        {"refresh_token", ""},
-                                        {"expires_in", "3600"},
-                                        {"expires_on", std::to_string(expires)},
-                                        {"not_before", std::to_string(now)},
-                                        {"resource", resource},
-                                        {"token_type", "Bearer"},
-                                        {"client_id", object_id}});
+namespace {
+
+Route MakeRoute(std::string pattern, Access access,
+                std::vector<std::pair<std::string, std::string>> actions,
+                std::function<HandlerResult(ApiState&, RequestContext&)> handler,
+                int scope_segments = 0) {
+  Route route;
+  route.pattern = std::move(pattern);
+  route.access = access;
+  route.actions = std::move(actions);
+  route.scope_segments = scope_segments;
+  route.handler = [handler = std::move(handler)](ApiState& state, RequestContext& ctx,
+                                                 const Operation&) { return handler(state, ctx); };
+  return route;
 }
 
-std::optional<HandlerResult> RouteTenancy(ApiState& state, RequestContext& ctx) {
-  const auto& seg = ctx.segments;
-  const size_t n = seg.size();
-  if (n == 2 && ctx.SegmentIs(0, "metadata") && ctx.SegmentIs(1, "endpoints")) {
-    return CloudMetadata(ctx);
-  }
-  if (n == 1 && ctx.SegmentIs(0, "tenants")) return Tenants(state, ctx);
-  if (n == 0 || !ctx.SegmentIs(0, "subscriptions")) return std::nullopt;
-  if (n <= 2) return Subscriptions(state, ctx);
-  if (ctx.SegmentIs(2, "providers") && ctx.SegmentIs(3, "Microsoft.Features") &&
-      ((n == 5 && ctx.SegmentIs(4, "features")) ||
-       (n >= 7 && n <= 9 && ctx.SegmentIs(4, "providers") && ctx.SegmentIs(6, "features")))) {
-    return Features(state, ctx);
-  }
-  if (ctx.SegmentIs(2, "providers") && (n == 3 || n == 4 || (n == 5 && ctx.SegmentIs(4, "register")))) {
-    return Providers(state, ctx);
-  }
-  if (n == 4 && ctx.SegmentIs(2, "operationresults")) return OperationStatus(state, ctx);
-  if (ctx.SegmentIs(2, "resourceGroups") && (n == 3 || n == 4)) {
-    if (Status version = RequireApiVersion(ctx, ResourcesPolicy(state)); !version.ok()) {
-      return version;
-    }
-    return n == 3 ? ResourceGroups(state, ctx) : ResourceGroup(state, ctx);
-  }
-  return std::nullopt;
+HandlerResult GroupRoute(ApiState& state, RequestContext& ctx) {
+  REPRIEVE_RETURN_IF_ERROR(RequireApiVersion(ctx, ResourcesPolicy(state)));
+  return ctx.segments.size() == 3 ? ResourceGroups(state, ctx) : ResourceGroup(state, ctx);
 }
 
-std::optional<HandlerResult> RouteAdmin(ApiState& state, RequestContext& ctx) {
-  const size_t n = ctx.segments.size();
-  if (n < 3 || !ctx.SegmentIs(0, "reprieve") || !ctx.SegmentIs(1, "admin")) return std::nullopt;
-  if (n == 3 && ctx.SegmentIs(2, "clock")) return Clock(state, ctx);
-  if ((n == 3 || n == 4) && ctx.SegmentIs(2, "tenants")) return AdminTenant(state, ctx);
-  if ((n == 3 || n == 4) && ctx.SegmentIs(2, "subscriptions")) return AdminSubscription(state, ctx);
-  return std::nullopt;
+}  // namespace
+
+void AddTenancyRoutes(std::vector<Route>& routes) {
+  constexpr const char* kGroups = "Microsoft.Resources/subscriptions/resourceGroups";
+  routes.push_back(MakeRoute("/metadata/endpoints", Access::kPublic, {{"GET", ""}},
+                             [](ApiState&, RequestContext& ctx) { return CloudMetadata(ctx); }));
+  routes.push_back(MakeRoute("/tenants", Access::kSignedIn, {{"GET", ""}}, Tenants));
+  routes.push_back(MakeRoute("/subscriptions", Access::kSignedIn, {{"GET", ""}}, Subscriptions));
+  routes.push_back(MakeRoute("/subscriptions/{subscriptionId}", Access::kAction,
+                             {{"GET", "Microsoft.Resources/subscriptions/read"}}, Subscriptions));
+  routes.push_back(MakeRoute("/subscriptions/{subscriptionId}/providers/Microsoft.Features/features",
+                             Access::kAction, {{"GET", "Microsoft.Features/features/read"}},
+                             Features));
+  const std::string features =
+      "/subscriptions/{subscriptionId}/providers/Microsoft.Features/providers/{ns}/features";
+  routes.push_back(MakeRoute(features, Access::kAction,
+                             {{"GET", "Microsoft.Features/providers/features/read"}}, Features));
+  routes.push_back(MakeRoute(features + "/{feature}", Access::kAction,
+                             {{"GET", "Microsoft.Features/providers/features/read"}}, Features));
+  routes.push_back(MakeRoute(features + "/{feature}/register", Access::kAction,
+                             {{"POST", "Microsoft.Features/providers/features/register/action"}},
+                             Features, -1));
+  routes.push_back(MakeRoute(features + "/{feature}/unregister", Access::kAction,
+                             {{"POST", "Microsoft.Features/providers/features/unregister/action"}},
+                             Features, -1));
+  // Provider metadata is readable by anyone with a role in the subscription, as in Azure.
+  routes.push_back(MakeRoute("/subscriptions/{subscriptionId}/providers", Access::kSignedIn,
+                             {{"GET", ""}}, Providers));
+  routes.push_back(MakeRoute("/subscriptions/{subscriptionId}/providers/{ns}", Access::kSignedIn,
+                             {{"GET", ""}}, Providers));
+  Route register_route = MakeRoute("/subscriptions/{subscriptionId}/providers/{ns}/register",
+                                   Access::kAction, {{"POST", "{ns}/register/action"}},
+                                   Providers, -1);
+  routes.push_back(std::move(register_route));
+  routes.push_back(MakeRoute("/subscriptions/{subscriptionId}/operationresults/{operationId}",
+                             Access::kAction,
+                             {{"GET", "Microsoft.Resources/subscriptions/operationresults/read"}},
+                             [](ApiState& state, RequestContext& ctx) {
+                               return OperationStatus(state, ctx);
+                             }));
+  routes.push_back(MakeRoute("/subscriptions/{subscriptionId}/resourceGroups", Access::kAction,
+                             {{"GET", std::string(kGroups) + "/read"}}, GroupRoute));
+  routes.push_back(MakeRoute("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}",
+                             Access::kAction,
+                             {{"GET", std::string(kGroups) + "/read"},
+                              {"PUT", std::string(kGroups) + "/write"},
+                              {"PATCH", std::string(kGroups) + "/write"},
+                              {"DELETE", std::string(kGroups) + "/delete"}},
+                             GroupRoute));
+}
+
+void AddAdminRoutes(std::vector<Route>& routes) {
+  routes.push_back(MakeRoute("/reprieve/msi/token", Access::kPublic, {{"GET", ""}, {"POST", ""}},
+                             [](ApiState& state, RequestContext& ctx) {
+                               return ManagedIdentityToken(state, ctx);
+                             }));
+  routes.push_back(MakeRoute("/reprieve/admin/clock", Access::kRootOwner,
+                             {{"GET", ""}, {"POST", ""}}, Clock));
+  routes.push_back(MakeRoute("/reprieve/admin/tenants", Access::kRootOwner, {{"GET", ""}},
+                             AdminTenant));
+  routes.push_back(MakeRoute("/reprieve/admin/tenants/{tenantId}", Access::kRootOwner,
+                             {{"PUT", ""}}, AdminTenant));
+  routes.push_back(MakeRoute("/reprieve/admin/subscriptions", Access::kRootOwner, {{"GET", ""}},
+                             AdminSubscription));
+  routes.push_back(MakeRoute("/reprieve/admin/subscriptions/{subscriptionId}", Access::kRootOwner,
+                             {{"PUT", ""}}, AdminSubscription));
+  routes.push_back(MakeRoute("/reprieve/admin/signingKeys", Access::kRootOwner, {{"GET", ""}},
+                             SigningKeys));
+  routes.push_back(MakeRoute("/reprieve/admin/signingKeys/rotate", Access::kRootOwner,
+                             {{"POST", ""}}, SigningKeys));
 }
 
 }  // namespace reprieve::http::internal

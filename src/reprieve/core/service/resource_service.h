@@ -102,6 +102,7 @@ class ResourceService {
                   const PolicyCatalog& catalog);
 
   const PolicyCatalog& catalog() const { return catalog_; }
+  ResourceStore& store() const { return store_; }
   const Clock& clock() const { return clock_; }
 
   // ---- tenants and subscriptions ----

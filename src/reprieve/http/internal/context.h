@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,10 +14,20 @@
 #include "reprieve/base/random.h"
 #include "reprieve/base/result.h"
 #include "reprieve/core/service/resource_service.h"
+#include "reprieve/http/arm_api.h"
 #include "reprieve/http/http_message.h"
 #include "reprieve/http/internal/render_cache.h"
 
+namespace reprieve::core {
+class AccessRecords;
+}  // namespace reprieve::core
+
 namespace reprieve::http::internal {
+
+class AccessControl;
+class RouteTable;
+class TokenService;
+struct AccessSnapshot;
 
 // What the handlers share across requests.
 struct ApiState {
@@ -26,6 +37,12 @@ struct ApiState {
   ManualClock* manual_clock;              // null unless --clock manual
   std::function<int64_t()> sweep_now;     // runs the purge sweeper at once; may be empty
   std::string default_tenant;             // tenant of managed-identity tokens
+  AuthMode auth_mode;
+  bool managed_identity;                  // /reprieve/msi/token serves tokens
+  core::AccessRecords& access_records;
+  AccessControl& access;
+  TokenService& tokens;
+  const RouteTable& routes;
   RenderCache rendered{};                 // JSON text of the resources recently answered
 };
 
@@ -39,6 +56,11 @@ struct RequestContext {
   std::string api_version;  // as sent; empty if absent
   core::Principal caller;   // for systemData.createdBy / lastModifiedBy and their types
   Timestamp now{};
+  std::string caller_object_id{};  // the authenticated principal's object id
+  std::string caller_tenant{};     // its tenant
+  // The access snapshot the request was authorized against (null for public routes).
+  std::shared_ptr<const AccessSnapshot> access{};
+  bool oauth_errors = false;  // errors answer in OAuth's shape (token endpoints)
 
   // The first query value with this lower-case name.
   std::optional<std::string> Query(std::string_view lower_name) const {
@@ -53,13 +75,10 @@ struct RequestContext {
 // A handler's answer: a response, or the Status that arm_api.cc maps to the wire.
 using HandlerResult = Result<HttpResponse>;
 
-// Entry points implemented in resource_handlers.cc and tenancy_handlers.cc. Each returns
-// std::nullopt when the path is not one of its routes.
-std::optional<HandlerResult> RouteResources(ApiState& state, RequestContext& ctx);
-std::optional<HandlerResult> RouteTenancy(ApiState& state, RequestContext& ctx);
-std::optional<HandlerResult> RouteAdmin(ApiState& state, RequestContext& ctx);
 // GET/POST /reprieve/msi/token: an access token the way a managed-identity endpoint answers
 // (for `az login --identity`). Unauthenticated.
 HandlerResult ManagedIdentityToken(ApiState& state, const RequestContext& ctx);
+// GET /reprieve/admin/signingKeys (the JWKS and the current key id); POST .../rotate.
+HandlerResult SigningKeys(ApiState& state, RequestContext& ctx);
 
 }  // namespace reprieve::http::internal

@@ -28,7 +28,8 @@ using asio::awaitable;
 using asio::use_awaitable;
 using tcp = asio::ip::tcp;
 
-HttpRequest ToRequest(const bhttp::request<bhttp::string_body>& in, bool secure) {
+HttpRequest ToRequest(const bhttp::request<bhttp::string_body>& in, bool secure,
+                      bool from_loopback) {
   HttpRequest out;
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
@@ -38,6 +39,7 @@ HttpRequest ToRequest(const bhttp::request<bhttp::string_body>& in, bool secure)
   }
   out.body = in.body();
   out.secure = secure;
+  out.from_loopback = from_loopback;
   return out;
 }
 
@@ -183,6 +185,9 @@ class BeastServer final : public HttpServer {
   template <typename Stream>
   awaitable<void> ServeRequests(Stream& stream, bool secure) {
     beast::flat_buffer buffer;
+    boost::system::error_code peer_ec;
+    const auto peer = beast::get_lowest_layer(stream).socket().remote_endpoint(peer_ec);
+    const bool from_loopback = !peer_ec && peer.address().is_loopback();
     while (true) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.body_limit(options_.max_body_bytes);
@@ -217,7 +222,7 @@ class BeastServer final : public HttpServer {
       const bool keep_alive = request.keep_alive();
       const bool head = request.method() == bhttp::verb::head;
       const unsigned version = request.version();
-      HttpRequest ours = ToRequest(request, secure);
+      HttpRequest ours = ToRequest(request, secure, from_loopback);
       HttpResponse response;
       if (options_.runs_inline && options_.runs_inline(ours)) {
         response = options_.handler(ours);
