@@ -259,7 +259,8 @@ TEST_P(StoreConformanceTest, ApplyEachCommitsBatchesIndependently) {
 TEST_P(StoreConformanceTest, OperationsAreStoredWithTheirBatch) {
   WriteBatch batch = Put(Record("/a"));
   batch.operations.push_back({"op1", "s1", R"({"status":"Succeeded"})",
-                              testutil::ParseUtc("2026-01-01T00:00:00Z")});
+                              testutil::ParseUtc("2026-01-01T00:00:00Z"),
+                              "11111111-2222-3333-4444-555555555555"});
   ASSERT_OK(store_->Apply(batch));
   ASSERT_OK_AND_ASSIGN(core::OperationRecord op, store_->GetOperation("op1"));
   EXPECT_EQ(op, batch.operations[0]);

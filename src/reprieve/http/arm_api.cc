@@ -224,6 +224,7 @@ Status Authorize(const RequestContext& ctx, const internal::Operation& op,
       if (rbac.HoldsRoleAt(ctx.caller_object_id, core::kOwnerRoleId, "/")) return OkStatus();
       return Denied(ctx, "Reprieve/admin/" + std::string(ctx.request.method == "GET" ? "read" : "write"),
                     "/");
+    case internal::Access::kActionOrStarter:
     case internal::Access::kGraphWrite:
     case internal::Access::kAction: {
       const std::string scope = op.route->access == internal::Access::kGraphWrite ? "/" : op.scope;
@@ -277,7 +278,10 @@ HandlerResult Dispatch(internal::ApiState& api, RequestContext& ctx) {
   const internal::Operation op =
       internal::RouteTable::Resolve(*route, ctx.segments, ctx.request.method);
   if (!op.served) return MethodNotAllowed(ctx, internal::AllowedMethods(*route));
-  REPRIEVE_RETURN_IF_ERROR(Authorize(ctx, op, *ctx.access));
+  if (Status allowed = Authorize(ctx, op, *ctx.access); !allowed.ok()) {
+    if (route->access != internal::Access::kActionOrStarter) return allowed;
+    ctx.denied = std::move(allowed);  // the handler decides once it knows who started it
+  }
   return route->handler(api, ctx, op);
 }
 
@@ -316,6 +320,7 @@ std::vector<ArmApi::RouteInfo> ArmApi::Routes() const {
       case internal::Access::kPublic: access = "public"; break;
       case internal::Access::kSignedIn: access = "signed-in"; break;
       case internal::Access::kAction: access = "action"; break;
+      case internal::Access::kActionOrStarter: access = "action-or-starter"; break;
       case internal::Access::kRootOwner: access = "root-owner"; break;
       case internal::Access::kGraphRead: access = "graph-read"; break;
       case internal::Access::kGraphWrite: access = "graph-write"; break;

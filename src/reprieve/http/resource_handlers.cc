@@ -590,13 +590,15 @@ void AddResourceRoutes(const core::PolicyCatalog& catalog, std::vector<Route>& r
     const TypePolicy* first = catalog.InNamespace(ns).front();
     if (first->type == core::kResourceGroupType) continue;
     for (const char* kind : {"operationStatuses", "operationResults"}) {
-      routes.push_back(MakeRoute(
+      Route route = MakeRoute(
           "/subscriptions/{subscriptionId}/providers/" + ns + "/locations/{location}/" + kind +
               "/{operationId}",
           {{"GET", ns + "/locations/" + kind + "/read"}}, first,
           [](ApiState& state, RequestContext& ctx, const Operation&) {
             return OperationStatus(state, ctx);
-          }));
+          });
+      route.access = Access::kActionOrStarter;
+      routes.push_back(std::move(route));
     }
   }
 }

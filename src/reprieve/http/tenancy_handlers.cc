@@ -503,7 +503,7 @@ void AddTenancyRoutes(std::vector<Route>& routes) {
                                    Providers, -1);
   routes.push_back(std::move(register_route));
   routes.push_back(MakeRoute("/subscriptions/{subscriptionId}/operationresults/{operationId}",
-                             Access::kAction,
+                             Access::kActionOrStarter,
                              {{"GET", "Microsoft.Resources/subscriptions/operationresults/read"}},
                              [](ApiState& state, RequestContext& ctx) {
                                return OperationStatus(state, ctx);

@@ -80,6 +80,7 @@ struct OperationRecord {
   std::string subscription;
   std::string body;
   Timestamp created_at{};
+  std::string started_by{};  // object id of the principal that started it ("" unknown)
 
   bool operator==(const OperationRecord&) const = default;
 };

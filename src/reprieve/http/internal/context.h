@@ -61,6 +61,8 @@ struct RequestContext {
   // The access snapshot the request was authorized against (null for public routes).
   std::shared_ptr<const AccessSnapshot> access{};
   bool oauth_errors = false;  // errors answer in OAuth's shape (token endpoints)
+  // Access::kActionOrStarter: the denial to answer unless the caller started the operation.
+  Status denied{};
 
   // The first query value with this lower-case name.
   std::optional<std::string> Query(std::string_view lower_name) const {

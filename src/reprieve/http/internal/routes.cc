@@ -26,8 +26,9 @@ void Parse(Route& route) {
                                         : std::string_view());
   }
   for (const auto& [method, action] : route.actions) {
-    const bool needs_action =
-        route.access == Access::kAction || route.access == Access::kGraphWrite;
+    const bool needs_action = route.access == Access::kAction ||
+                              route.access == Access::kActionOrStarter ||
+                              route.access == Access::kGraphWrite;
     REPRIEVE_CHECK(!needs_action || !action.empty())
         << route.pattern << " " << method << " names no action";
   }

@@ -22,6 +22,7 @@ enum class Access {
   kPublic,      // no token: discovery, token endpoints, cloud metadata
   kSignedIn,    // any authenticated principal (answers are filtered to what it may see)
   kAction,      // the principal must be granted the method's action at the scope (RBAC)
+  kActionOrStarter,  // kAction, or the principal started the operation the route shows
   kRootOwner,   // Owner at root scope ("/"): the admin API
   kGraphRead,   // a Graph token of any principal of the directory
   kGraphWrite,  // a Graph token whose principal holds the method's action at "/"

@@ -104,8 +104,12 @@ HandlerResult OperationStatus(ApiState& state, const RequestContext& ctx) {
   const std::string& id = ctx.segments.back();
   auto op = state.service.GetOperation(id);
   if (op.has_value() && op->subscription == AsciiLower(ctx.segments[1])) {
+    // Without the read action at the status URL's scope, only the principal that started
+    // the operation may follow it (a role that may purge may wait for its purge).
+    if (!ctx.denied.ok() && op->started_by != ctx.caller_object_id) return ctx.denied;
     return JsonResponse(200, OperationDocument(ctx, *op));
   }
+  if (!ctx.denied.ok()) return ctx.denied;
   if (!op.has_value() && op.status().code() != StatusCode::kNotFound) return op.status();
   return NotFoundError("The operation '" + id + "' was not found.")
       .WithArmCode("OperationNotFound");
@@ -630,6 +634,7 @@ core::OperationRecord SucceededOperation(const RequestContext& ctx, RandomSource
   op.id = random.NewUuid();
   op.subscription = ctx.segments.size() > 1 ? AsciiLower(ctx.segments[1]) : "";
   op.created_at = ctx.now;
+  op.started_by = ctx.caller_object_id;
   json::object body;
   body["name"] = op.id;
   body["status"] = "Succeeded";

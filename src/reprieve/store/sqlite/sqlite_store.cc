@@ -387,13 +387,14 @@ class SqliteStore final : public core::ResourceStore {
     return WithReader([&](Connection& conn) -> Result<core::OperationRecord> {
       REPRIEVE_ASSIGN_OR_RETURN(
           sqlite3_stmt * stmt,
-          conn.Prepare("SELECT id, subscription, body, created_at FROM operations WHERE id = ?1"));
+          conn.Prepare("SELECT id, subscription, body, created_at, started_by FROM operations "
+                       "WHERE id = ?1"));
       BindText(stmt, 1, id);
       const int rc = sqlite3_step(stmt);
       if (rc == SQLITE_DONE) return NotFoundError("no operation " + std::string(id));
       if (rc != SQLITE_ROW) return conn.Error("reading an operation", sqlite3_errmsg(conn.db()));
       core::OperationRecord op{ColumnText(stmt, 0), ColumnText(stmt, 1), ColumnText(stmt, 2),
-                               FromMillis(sqlite3_column_int64(stmt, 3))};
+                               FromMillis(sqlite3_column_int64(stmt, 3)), ColumnText(stmt, 4)};
       sqlite3_reset(stmt);
       return op;
     });
@@ -607,12 +608,13 @@ class SqliteStore final : public core::ResourceStore {
     for (const core::OperationRecord& op : batch.operations) {
       REPRIEVE_ASSIGN_OR_RETURN(
           sqlite3_stmt * stmt,
-          writer_->Prepare("INSERT OR REPLACE INTO operations (id, subscription, body, created_at)"
-                           " VALUES (?1, ?2, ?3, ?4)"));
+          writer_->Prepare("INSERT OR REPLACE INTO operations (id, subscription, body, created_at,"
+                           " started_by) VALUES (?1, ?2, ?3, ?4, ?5)"));
       BindText(stmt, 1, op.id);
       BindText(stmt, 2, op.subscription);
       BindText(stmt, 3, op.body);
       sqlite3_bind_int64(stmt, 4, ToMillis(op.created_at));
+      BindText(stmt, 5, op.started_by);
       REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing an operation"));
     }
     for (const std::string& id : batch.erase_operations) {
