@@ -31,14 +31,14 @@ Status OAuthError(std::string code, std::string description) {
 // The form fields of an application/x-www-form-urlencoded body, decoded.
 std::vector<std::pair<std::string, std::string>> FormFields(const RequestContext& ctx) {
   std::vector<std::pair<std::string, std::string>> fields;
-  std::string query = ctx.request.body;
-  for (char& c : query) {
-    if (c == '+') c = ' ';  // form encoding writes spaces as '+'
-  }
-  auto parsed = boost::urls::parse_query(query);
-  if (!parsed) return fields;
-  for (auto param : boost::urls::params_view(*parsed)) {
-    fields.emplace_back(param.key, param.value);
+  // Form encoding writes spaces as '+'. The view throws on a malformed body, which then
+  // has no fields.
+  try {
+    const boost::urls::params_view params(ctx.request.body,
+                                          boost::urls::encoding_opts(/*space_as_plus=*/true));
+    for (auto param : params) fields.emplace_back(param.key, param.value);
+  } catch (const std::exception&) {
+    fields.clear();
   }
   return fields;
 }
@@ -221,14 +221,8 @@ HandlerResult ManagedIdentityToken(ApiState& state, const RequestContext& ctx) {
   }
   std::string resource = ctx.Query("resource").value_or("");
   if (ctx.request.method == "POST") {
-    std::string body = ctx.request.body;
-    for (char& c : body) {
-      if (c == '+') c = ' ';
-    }
-    if (auto parsed = boost::urls::parse_query(body)) {
-      for (auto param : boost::urls::params_view(*parsed)) {
-        if (param.key == "resource") resource = param.value;
-      }
+    if (std::string posted = Field(FormFields(ctx), "resource"); !posted.empty()) {
+      resource = posted;
     }
   }
   if (resource.empty()) resource = ctx.base_url + "/";

@@ -8,13 +8,6 @@ Only Debian's /usr/bin/python3 can import the python3-azure packages.
 """
 
 import datetime
-import os
-import queue
-import re
-import shutil
-import subprocess
-import tempfile
-import threading
 import time
 import unittest
 
@@ -29,9 +22,8 @@ from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 from azure.mgmt.cognitiveservices.models import Account, AccountProperties, Sku
 from azure.mgmt.resource import ResourceManagementClient
 
-READY_LINE = re.compile(r"^reprieved: listening on (https://127\.0\.0\.1:\d+)$")
-START_TIMEOUT_S = 20
-STOP_GRACE_S = 5
+from reprieved import Reprieved
+
 RG = "rg-e2e-py"
 NAME = "acct-e2e-py"
 LOCATION = "eastus"
@@ -45,53 +37,17 @@ class FakeCredential:
         return AccessToken("fake-token", int(time.time()) + 3600)
 
 
-def _drain(stream, sink):
-    # Keep reading for the whole life of the process so the server never
-    # blocks on a full pipe.
-    for line in iter(stream.readline, ""):
-        sink.put(line)
-        if os.environ.get("REPRIEVE_E2E_VERBOSE"):
-            print(line, end="", flush=True)
-    stream.close()
-
-
 class CognitiveSoftDeleteTest(unittest.TestCase):
     proc = None
     data_dir = None
 
     @classmethod
     def setUpClass(cls):
-        binary = os.environ.get("REPRIEVED_BIN")
-        if not binary:
-            raise RuntimeError("REPRIEVED_BIN is not set; point it at the reprieved binary")
-        cls.data_dir = tempfile.mkdtemp(prefix="reprieve-e2e-py-")
-        args = [binary, "--listen", "127.0.0.1:0", "--data-dir", cls.data_dir,
-                "--clock", "manual"]
+        cls.server = Reprieved.start()
         try:
-            cls.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True)
-            cls.stdout_lines = queue.Queue()
-            cls.stderr_lines = queue.Queue()
-            for stream, sink in ((cls.proc.stdout, cls.stdout_lines),
-                                 (cls.proc.stderr, cls.stderr_lines)):
-                threading.Thread(target=_drain, args=(stream, sink), daemon=True).start()
-            try:
-                first = cls.stdout_lines.get(timeout=START_TIMEOUT_S)
-            except queue.Empty:
-                raise RuntimeError(
-                    f"reprieved did not print its listening line within {START_TIMEOUT_S} s\n"
-                    f"stderr:\n{cls._stderr_so_far()}") from None
-            m = READY_LINE.match(first.rstrip("\n"))
-            if not m:
-                raise RuntimeError(f"unexpected first stdout line from reprieved: {first!r}\n"
-                                   f"stderr:\n{cls._stderr_so_far()}")
-            cls.url = m.group(1)
-            cls.ca = os.path.join(cls.data_dir, "tls", "ca.pem")
-            if not os.path.isfile(cls.ca):
-                raise RuntimeError(f"reprieved is listening but {cls.ca} does not exist")
-
-            res = cls.raw("GET", "/subscriptions?api-version=2022-12-01")
+            cls.url = cls.server.url
+            cls.ca = cls.server.ca
+            res = cls.server.raw("GET", "/subscriptions?api-version=2022-12-01")
             if res.status_code != 200:
                 raise RuntimeError(f"GET /subscriptions answered {res.status_code}: {res.text}")
             cls.subscription_id = res.json()["value"][0]["subscriptionId"]
@@ -106,40 +62,12 @@ class CognitiveSoftDeleteTest(unittest.TestCase):
             cls.resources = ResourceManagementClient(cred, cls.subscription_id, **common)
             cls.cognitive = CognitiveServicesManagementClient(cred, cls.subscription_id, **common)
         except BaseException:
-            cls._stop()
+            cls.server.stop()
             raise
 
     @classmethod
     def tearDownClass(cls):
-        cls._stop()
-
-    @classmethod
-    def _stop(cls):
-        if cls.proc is not None and cls.proc.poll() is None:
-            cls.proc.terminate()
-            try:
-                cls.proc.wait(timeout=STOP_GRACE_S)
-            except subprocess.TimeoutExpired:
-                cls.proc.kill()
-                cls.proc.wait()
-        if cls.data_dir:
-            shutil.rmtree(cls.data_dir, ignore_errors=True)
-            cls.data_dir = None
-
-    @classmethod
-    def _stderr_so_far(cls):
-        lines = []
-        while True:
-            try:
-                lines.append(cls.stderr_lines.get_nowait())
-            except (queue.Empty, AttributeError):
-                return "".join(lines)
-
-    @classmethod
-    def raw(cls, method, path, body=None):
-        return requests.request(method, cls.url + path, json=body,
-                                headers={"Authorization": "Bearer x"},
-                                verify=cls.ca, timeout=30)
+        cls.server.stop()
 
     # ------------------------------------------------------------ helpers
 

@@ -1,0 +1,113 @@
+"""A private reprieved for the Python end-to-end tests: started on 127.0.0.1 with an
+ephemeral port and a fresh data directory, stopped (and the directory removed) by stop().
+
+    server = Reprieved.start(["--auth", "strict"])
+    server.url, server.ca, server.raw("GET", "/subscriptions?api-version=2022-12-01")
+    server.stop()
+
+The binary comes from $REPRIEVED_BIN.
+"""
+
+import os
+import queue
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+
+import requests
+
+READY_LINE = re.compile(r"^reprieved: listening on (https://127\.0\.0\.1:\d+)$")
+START_TIMEOUT_S = 20
+STOP_GRACE_S = 5
+TENANT = "00000000-0000-0000-0000-00000000a001"
+SUBSCRIPTION = "00000000-0000-0000-0000-00000000b001"
+
+
+def _drain(stream, sink):
+    # Keep reading for the whole life of the process so the server never
+    # blocks on a full pipe.
+    for line in iter(stream.readline, ""):
+        sink.put(line)
+        if os.environ.get("REPRIEVE_E2E_VERBOSE"):
+            print(line, end="", flush=True)
+    stream.close()
+
+
+class Reprieved:
+    def __init__(self):
+        self.proc = None
+        self.data_dir = None
+        self.url = None
+        self.ca = None
+        self.stderr_lines = queue.Queue()
+
+    @classmethod
+    def start(cls, extra_args=()):
+        binary = os.environ.get("REPRIEVED_BIN")
+        if not binary:
+            raise RuntimeError("REPRIEVED_BIN is not set; point it at the reprieved binary")
+        server = cls()
+        server.data_dir = tempfile.mkdtemp(prefix="reprieve-e2e-py-")
+        args = [binary, "--listen", "127.0.0.1:0", "--data-dir", server.data_dir,
+                "--clock", "manual", *extra_args]
+        try:
+            server.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
+                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                           text=True)
+            stdout_lines = queue.Queue()
+            for stream, sink in ((server.proc.stdout, stdout_lines),
+                                 (server.proc.stderr, server.stderr_lines)):
+                threading.Thread(target=_drain, args=(stream, sink), daemon=True).start()
+            try:
+                first = stdout_lines.get(timeout=START_TIMEOUT_S)
+            except queue.Empty:
+                raise RuntimeError(
+                    f"reprieved did not print its listening line within {START_TIMEOUT_S} s\n"
+                    f"stderr:\n{server.stderr_so_far()}") from None
+            m = READY_LINE.match(first.rstrip("\n"))
+            if not m:
+                raise RuntimeError(f"unexpected first stdout line from reprieved: {first!r}\n"
+                                   f"stderr:\n{server.stderr_so_far()}")
+            server.url = m.group(1)
+            server.ca = os.path.join(server.data_dir, "tls", "ca.pem")
+            if not os.path.isfile(server.ca):
+                raise RuntimeError(f"reprieved is listening but {server.ca} does not exist")
+        except BaseException:
+            server.stop()
+            raise
+        return server
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=STOP_GRACE_S)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.data_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+            self.data_dir = None
+
+    def stderr_so_far(self):
+        lines = []
+        while True:
+            try:
+                lines.append(self.stderr_lines.get_nowait())
+            except queue.Empty:
+                return "".join(lines)
+
+    def raw(self, method, path, body=None, token="x", headers=None, data=None):
+        all_headers = {"Authorization": f"Bearer {token}"} if token else {}
+        all_headers.update(headers or {})
+        return requests.request(method, self.url + path, json=body, data=data,
+                                headers=all_headers, verify=self.ca, timeout=30)
+
+    def managed_identity_token(self, resource):
+        """A token of the managed identity (Owner at root) for `resource`."""
+        res = self.raw("POST", "/reprieve/msi/token", token=None,
+                       headers={"Metadata": "true"}, data={"resource": resource})
+        res.raise_for_status()
+        return res.json()["access_token"]

@@ -1,0 +1,142 @@
+"""The service-principal walk with the unmodified az CLI (Debian's azure-cli 2.45) in
+strict mode: the cloud registered with Reprieve's ADFS-style authority, `az login
+--identity` as the bootstrap administrator, `az ad sp create-for-rbac` for two pipelines,
+roles assigned with `az rest` (Debian's az crashes in its own role-assignment code before
+sending anything: Azure/azure-cli#24959), `az login --service-principal` as each, and the
+Cognitive Services recovery commands meeting Azure's authorization.
+
+    REPRIEVED_BIN=/path/to/reprieved /usr/bin/python3 -m unittest -v test_az
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+import uuid
+
+from reprieved import SUBSCRIPTION, TENANT, Reprieved
+
+RG = "rg-az"
+NAME = "acct-az"
+READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
+CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
+
+
+class AzTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if shutil.which("az") is None:
+            raise RuntimeError("az is not installed (Debian's azure-cli; tools/install-deps.sh --e2e)")
+        cls.server = Reprieved.start(["--auth", "strict"])
+        cls.home = tempfile.mkdtemp(prefix="reprieve-az-")
+        url = cls.server.url
+        cls.cloud = json.dumps({
+            "endpoints": {"resourceManager": url + "/", "management": url + "/",
+                          "activeDirectory": url + "/adfs",
+                          "activeDirectoryResourceId": url + "/",
+                          "activeDirectoryGraphResourceId": url + "/",
+                          "microsoftGraphResourceId": url + "/graph/"},
+            "suffixes": {"keyvaultDns": ".vault.azure.net"}})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.home, ignore_errors=True)
+
+    def az(self, profile, *args, ok=True):
+        """Runs az with its own config directory per signed-in principal."""
+        config = os.path.join(self.home, profile)
+        env = dict(os.environ, AZURE_CONFIG_DIR=config, REQUESTS_CA_BUNDLE=self.server.ca,
+                   AZURE_CORE_COLLECT_TELEMETRY="false", AZURE_CORE_ONLY_SHOW_ERRORS="true",
+                   MSI_ENDPOINT=self.server.url + "/reprieve/msi/token")
+        if not os.path.isdir(config):
+            os.makedirs(config)
+            for step in (["cloud", "register", "--name", "Reprieve", "--cloud-config", self.cloud],
+                         ["cloud", "set", "--name", "Reprieve"]):
+                subprocess.run(["az", *step], env=env, check=True, capture_output=True, text=True)
+        done = subprocess.run(["az", *args, "--output", "json"], env=env, capture_output=True,
+                              text=True, timeout=120)
+        if ok:
+            self.assertEqual(done.returncode, 0, f"az {' '.join(args)}: {done.stderr}")
+            return json.loads(done.stdout) if done.stdout.strip() else None
+        self.assertNotEqual(done.returncode, 0, f"az {' '.join(args)} should fail: {done.stdout}")
+        return done.stderr
+
+    def assign(self, object_id, role_id):
+        scope = f"/subscriptions/{SUBSCRIPTION}"
+        body = {"properties": {
+            "roleDefinitionId": f"{scope}/providers/Microsoft.Authorization/roleDefinitions/{role_id}",
+            "principalId": object_id, "principalType": "ServicePrincipal"}}
+        self.az("admin", "rest", "--method", "put", "--url",
+                f"{scope}/providers/Microsoft.Authorization/roleAssignments/{uuid.uuid4()}"
+                "?api-version=2022-04-01", "--body", json.dumps(body))
+
+    def sign_in(self, profile, sp):
+        return self.az(profile, "login", "--service-principal", "-u", sp["appId"],
+                       "-p", sp["password"], "--tenant", TENANT)
+
+    def test_service_principal_walk(self):
+        [account] = self.az("admin", "login", "--identity")
+        self.assertEqual(account["id"], SUBSCRIPTION)
+
+        reader = self.az("admin", "ad", "sp", "create-for-rbac", "--name", "az-reader")
+        contributor = self.az("admin", "ad", "sp", "create-for-rbac", "--name", "az-contributor")
+        stranger = self.az("admin", "ad", "sp", "create-for-rbac", "--name", "az-stranger")
+        self.assertEqual(reader["tenant"], TENANT)
+        listed = self.az("admin", "ad", "sp", "list", "--display-name", "az-reader")
+        self.assertEqual([sp["appId"] for sp in listed], [reader["appId"]])
+        reader_id = self.az("admin", "ad", "sp", "show", "--id", reader["appId"])["id"]
+        contributor_id = self.az("admin", "ad", "sp", "show", "--id", contributor["appId"])["id"]
+        self.assign(reader_id, READER)
+        self.assign(contributor_id, CONTRIBUTOR)
+
+        # Running create-for-rbac again patches the application and replaces its secret.
+        again = self.az("admin", "ad", "sp", "create-for-rbac", "--name", "az-reader")
+        self.assertEqual(again["appId"], reader["appId"])
+        self.assertNotEqual(again["password"], reader["password"])
+        self.az("reader", "login", "--service-principal", "-u", reader["appId"],
+                "-p", reader["password"], "--tenant", TENANT, ok=False)
+        reader = again
+
+        self.az("admin", "group", "create", "-n", RG, "-l", "eastus")
+        self.az("admin", "cognitiveservices", "account", "create", "-g", RG, "-n", NAME,
+                "--kind", "TextAnalytics", "--sku", "S0", "-l", "eastus", "--yes")
+        self.az("admin", "cognitiveservices", "account", "delete", "-g", RG, "-n", NAME)
+
+        [subscription] = self.sign_in("reader", reader)
+        self.assertEqual(subscription["id"], SUBSCRIPTION)
+        deleted = self.az("reader", "cognitiveservices", "account", "list-deleted")
+        self.assertEqual([a["name"] for a in deleted], [NAME])
+        for verb in ("recover", "purge"):
+            error = self.az("reader", "cognitiveservices", "account", verb, "-g", RG, "-n", NAME,
+                            "-l", "eastus", ok=False)
+            self.assertIn("AuthorizationFailed", error, verb)
+            self.assertIn(reader_id, error, verb)
+
+        self.sign_in("contributor", contributor)
+        self.az("contributor", "cognitiveservices", "account", "recover", "-g", RG, "-n", NAME,
+                "-l", "eastus")
+        shown = self.az("contributor", "cognitiveservices", "account", "show", "-g", RG, "-n", NAME)
+        self.assertEqual(shown["kind"], "TextAnalytics")
+        self.az("contributor", "cognitiveservices", "account", "delete", "-g", RG, "-n", NAME)
+        self.az("contributor", "cognitiveservices", "account", "purge", "-g", RG, "-n", NAME,
+                "-l", "eastus")
+        self.assertEqual(self.az("reader", "cognitiveservices", "account", "list-deleted"), [])
+
+        # A principal without a role signs in but sees no subscription.
+        error = self.az("stranger", "login", "--service-principal", "-u", stranger["appId"],
+                        "-p", stranger["password"], "--tenant", TENANT, ok=False)
+        self.assertIn("No subscriptions found", error)
+        error = self.az("stranger", "login", "--service-principal", "-u", stranger["appId"],
+                        "-p", "wrong-secret", "--tenant", TENANT, ok=False)
+        self.assertIn("AADSTS7000215", error)
+
+        self.az("admin", "ad", "sp", "delete", "--id", stranger["appId"])
+        self.az("admin", "ad", "app", "delete", "--id", stranger["appId"])
+        self.assertEqual(self.az("admin", "ad", "app", "list", "--display-name", "az-stranger"), [])
+
+
+if __name__ == "__main__":
+    unittest.main()
