@@ -35,7 +35,10 @@ inline http::ArmApi& Api() {
         auto report = sweeper.RunOnce();
         return report.has_value() ? static_cast<int64_t>(report->purged.size()) : 0;
       };
-      api = std::make_unique<http::ArmApi>(service, clock, *random, options);
+      options.default_tenant = "00000000-0000-0000-0000-00000000a001";
+      auto created = http::ArmApi::Create(service, clock, *random, options);
+      if (!created.has_value()) std::abort();
+      api = std::move(created).value();
     }
   };
   static World* const world = new World();
