@@ -108,17 +108,20 @@ constexpr std::chrono::minutes kClockSkew{5};
 const internal::VerifiedToken& VerifyCached(const internal::TokenService& tokens,
                                             std::string_view token) {
   struct Entry {
+    uint64_t generation = 0;
     std::string token;
     internal::VerifiedToken verified;
   };
   thread_local std::array<Entry, 8> entries;
   thread_local size_t next = 0;
+  const uint64_t generation = tokens.generation();
   for (const Entry& entry : entries) {
-    if (!entry.token.empty() && entry.token == token) return entry.verified;
+    if (entry.generation == generation && entry.token == token) {
+      return entry.verified;
+    }
   }
   Entry& slot = entries[next++ % entries.size()];
-  slot.token = std::string(token);
-  slot.verified = tokens.Verify(token);
+  slot = Entry{generation, std::string(token), tokens.Verify(token)};
   return slot.verified;
 }
 

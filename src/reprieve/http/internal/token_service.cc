@@ -48,6 +48,8 @@ std::optional<int64_t> NumberClaim(const json::object& claims, std::string_view 
 Result<std::unique_ptr<TokenService>> TokenService::Create(
     std::string_view keys_pem, std::function<Status(const std::string&)> persist) {
   std::unique_ptr<TokenService> service(new TokenService());
+  static std::atomic<uint64_t> instances{0};
+  service->generation_ = (instances.fetch_add(1) + 1) << 32;
   service->persist_ = std::move(persist);
   for (const std::string& block : PemBlocks(keys_pem)) {
     REPRIEVE_ASSIGN_OR_RETURN(std::unique_ptr<SigningKey> key, SigningKey::FromPem(block));
@@ -194,6 +196,7 @@ Status TokenService::Rotate() {
     keys_.insert(keys_.begin(), std::move(fresh));
     if (keys_.size() > 2) keys_.resize(2);
     pem = PemLocked();
+    generation_.fetch_add(1, std::memory_order_acq_rel);
   }
   return persist_ ? persist_(pem) : OkStatus();
 }

@@ -4,6 +4,8 @@
 // they expire). Internal to reprieve_http; safe for concurrent use.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -67,6 +69,10 @@ class TokenService {
 
   std::string CurrentKid() const;
 
+  // Changes whenever the keys change, and differs between instances: a verification
+  // remembered at one generation says nothing at another.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
  private:
   TokenService() = default;
   std::string PemLocked() const;
@@ -74,6 +80,7 @@ class TokenService {
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<const SigningKey>> keys_;  // current first; at most two
   std::function<Status(const std::string&)> persist_;
+  std::atomic<uint64_t> generation_;  // unique across instances (see Create)
 };
 
 }  // namespace reprieve::http::internal
