@@ -26,17 +26,15 @@ using internal::RequestContext;
 struct ArmApi::State {
   State(core::ResourceService& service, const Clock& clock, RandomSource& random,
         ArmApiOptions& options, std::unique_ptr<internal::TokenService> token_service)
-      : access_records(service.store()),
-        access(access_records, options.auth == AuthMode::kDev),
+      : access(service.access(), options.auth == AuthMode::kDev),
         tokens(std::move(token_service)),
         routes(internal::BuildRouteTable(service.catalog())),
         api{service,           clock,          random,          options.manual_clock,
             std::move(options.sweep_now),      std::move(options.default_tenant),
-            options.auth,      options.managed_identity, access_records, access,
+            options.auth,      options.managed_identity, service.access(), access,
             *tokens,           routes} {}
 
   // Declared before `api`, which refers to them.
-  core::AccessRecords access_records;
   internal::AccessControl access;
   std::unique_ptr<internal::TokenService> tokens;
   internal::RouteTable routes;
@@ -309,7 +307,7 @@ Result<std::unique_ptr<ArmApi>> ArmApi::Create(core::ResourceService& service, c
       internal::TokenService::Create(options.signing_keys, std::move(options.persist_signing_keys)));
   auto state = std::make_unique<State>(service, clock, random, options, std::move(tokens));
   REPRIEVE_RETURN_IF_ERROR(internal::EnsureManagedIdentity(
-      state->access_records, state->api.default_tenant, clock.Now()));
+      service.access(), state->api.default_tenant, clock.Now()));
   return std::unique_ptr<ArmApi>(new ArmApi(std::move(state)));
 }
 

@@ -3,7 +3,8 @@
 // @azure/arm-authorization assigns roles, and the resource SDKs then meet Azure's
 // authorization: a Reader lists soft-deleted accounts but may neither recover nor purge
 // them, a Contributor may, a principal without a role sees no subscription, and a Key Vault
-// Contributor cannot purge a vault while a Key Vault Purge Operator can.
+// Contributor cannot purge a vault while a Key Vault Purge Operator can; an ML workspace's
+// role assignment is gone while the workspace is soft-deleted and back after its recover.
 
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -13,6 +14,7 @@ import { ClientSecretCredential } from "@azure/identity";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 import { KeyVaultManagementClient } from "@azure/arm-keyvault";
+import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
 import { ResourceManagementClient } from "@azure/arm-resources";
 
 import { request, startServer } from "./server.mjs";
@@ -170,4 +172,37 @@ test("a Key Vault Contributor cannot purge a vault; a Key Vault Purge Operator c
   assert.match(denied.message, /Microsoft\.KeyVault\/locations\/deletedVaults\/purge\/action/);
   await vaults(purger.credential).vaults.beginPurgeDeletedAndWait("kv-identity", "eastus", LRO);
   await expectStatus(vaults(purger.credential).vaults.getDeleted("kv-identity", "eastus"), 404, "purged vault");
+});
+
+test("an ML workspace's role assignment is gone while it is soft-deleted and back after recover", async () => {
+  const scientist = await newPrincipal("data-scientist");
+  const resources = new ResourceManagementClient(admin, SUB, options());
+  await resources.resourceGroups.createOrUpdate(RG, { location: "eastus" });
+  const { token } = await admin.getToken(`${server.url}/.default`);
+  const asAdmin = (method, path) => request(server, method, path, { headers: { Authorization: `Bearer ${token}` } });
+  expectRaw(await asAdmin("POST", `/subscriptions/${SUB}/providers/Microsoft.Features/providers/` +
+    "Microsoft.MachineLearningServices/features/WorkspaceSoftDelete/register?api-version=2021-07-01"), 200, "enrol");
+  const ml = new AzureMachineLearningWorkspaces(admin, SUB, options());
+  const workspace = await ml.workspaces.beginCreateOrUpdateAndWait(RG, "ws-identity", {
+    location: "eastus", sku: { name: "Basic" }, friendlyName: "identity",
+  }, LRO);
+  const rbac = new AuthorizationManagementClient(admin, SUB, options());
+  const [definition] = await collect(rbac.roleDefinitions.list(workspace.id, { filter: "roleName eq 'AzureML Data Scientist'" }));
+  const name = randomUUID();
+  await rbac.roleAssignments.create(workspace.id, name, {
+    roleDefinitionId: definition.id, principalId: scientist.objectId, principalType: "ServicePrincipal",
+  });
+  const atWorkspace = async () => (await collect(rbac.roleAssignments.listForScope(workspace.id, { filter: "atScope()" })))
+    .filter((a) => a.principalId === scientist.objectId).map((a) => a.name);
+  assert.deepEqual(await atWorkspace(), [name]);
+
+  await ml.workspaces.beginDeleteAndWait(RG, "ws-identity", LRO);
+  await expectStatus(rbac.roleAssignments.get(workspace.id, name), 404, "assignment while soft-deleted");
+  const recovered = expectRaw(await asAdmin("POST", `/subscriptions/${SUB}/resourceGroups/${RG}/providers/` +
+    "Microsoft.MachineLearningServices/deletedWorkspaces/ws-identity/recover?api-version=2024-04-01"), 200, "recover");
+  assert.equal(recovered.recovery.recreatedChildren.length, 1);
+  assert.match(recovered.recovery.recreatedChildren[0], new RegExp(`/roleAssignments/${name}$`));
+  const back = await rbac.roleAssignments.get(workspace.id, name);
+  assert.equal(back.principalId, scientist.objectId);
+  assert.equal(back.roleDefinitionId, definition.id);
 });

@@ -2,6 +2,7 @@
 
 #include "reprieve/base/status_macros.h"
 #include "reprieve/core/lifecycle/transitions.h"
+#include "reprieve/core/service/access_records.h"
 
 namespace reprieve::core {
 
@@ -40,6 +41,8 @@ Result<SweepReport> PurgeSweeper::RunOnce() {
       const Status& status = results[record_idx];
       if (status.ok() && due[record_idx].type == kNameType) {
         ++report.released_names;
+      } else if (status.ok() && due[record_idx].type == kRoleAssignmentType) {
+        ++report.removed_assignments;
       } else if (status.ok()) {
         report.purged.push_back(due[record_idx].id);
       } else if (status.code() == StatusCode::kAborted) {

@@ -21,6 +21,7 @@ struct SweepReport {
   std::vector<std::string> purged;  // ids of the resources purged, in purge order
   int64_t lost_races = 0;           // due records changed (recovered, purged) meanwhile
   int64_t released_names = 0;       // name reservations that ended
+  int64_t removed_assignments = 0;  // role assignments purged with what they were scoped to
   int64_t operations_dropped = 0;   // expired operation-status records
   bool more_due = false;            // stopped at max_batches with more still due
 };

@@ -136,6 +136,8 @@ TypePolicy MachineLearningWorkspacePolicy() {
   p.recover = RecoverMechanism::kRecoverAction;
   p.deleted_collection = "deletedWorkspaces";
   p.deleted_type = "Microsoft.MachineLearningServices/deletedWorkspaces";
+  // The seed: role assignments are re-created on recovery, best effort.
+  p.role_assignments_on_delete = ParentDelete::kRecreate;
   p.deleted_scope = DeletedRouteScope::kResourceGroup;
   p.name_held = {StatusCode::kInvalidArgument, "SoftDeletedWorkspaceExists",
                  "Soft-deleted workspace exists. Please purge or recover it. "
@@ -222,6 +224,8 @@ TypePolicy KeyVaultPolicy(std::string type, std::string collection, std::string 
   p.recover = RecoverMechanism::kCreateModeRecover;
   p.deleted_collection = std::move(collection);
   p.deleted_type = "Microsoft.KeyVault/" + p.deleted_collection;
+  // A deleted vault's role assignments are removed and not restored by a recover.
+  p.role_assignments_on_delete = ParentDelete::kHardDelete;
   p.deleted_scope = DeletedRouteScope::kLocation;
   p.deleted_shape = DeletedShape::kDeletedVault;
   p.purge_action = "purge";

@@ -143,6 +143,11 @@ struct TypePolicy {
   // Child types: the parent's type, and what the parent's delete does to them.
   std::string parent_type;
   ParentDelete on_parent_delete = ParentDelete::kSoftDelete;
+  // What deleting a resource of this type does to the role assignments scoped to it (or
+  // below): soft-deleted with it and back on recover (the default), removed for good (Key
+  // Vault), or removed and re-created on recover, best effort (Machine Learning). A purge
+  // always removes them.
+  ParentDelete role_assignments_on_delete = ParentDelete::kSoftDelete;
   std::string transient_path;  // "path=v1|v2": children in those states are hard-deleted
 
   std::string Namespace() const;      // "Microsoft.CognitiveServices"

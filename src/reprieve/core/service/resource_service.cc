@@ -1,5 +1,6 @@
 #include "reprieve/core/service/resource_service.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "reprieve/base/status_macros.h"
@@ -64,7 +65,7 @@ Status SubscriptionNotFound(const std::string& subscription) {
 
 ResourceService::ResourceService(ResourceStore& store, const Clock& clock, RandomSource& random,
                                  const PolicyCatalog& catalog)
-    : store_(store), clock_(clock), random_(random), catalog_(catalog) {}
+    : store_(store), clock_(clock), random_(random), catalog_(catalog), access_(store) {}
 
 std::string ResourceService::NewEtag() { return "\"" + random_.NewHex(8) + "\""; }
 
@@ -112,7 +113,7 @@ Result<PutOutcome> ResourceService::Upsert(
     record.changed_by = caller.name;
     record.changed_by_type = caller.type;
     batch.put.push_back(record);
-    REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
+    REPRIEVE_RETURN_IF_ERROR(Commit(batch));
     return PutOutcome{std::move(record), existing.has_value() ? PutOutcome::Kind::kUpdated
                                                               : PutOutcome::Kind::kCreated};
   });
@@ -240,6 +241,20 @@ Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
   // expectation fails if one appeared after the listing below.
   batch.expect.push_back({group_record->key, Kind::kActive, group_record->version});
   batch.erase.push_back(group_record->key);
+  // Role assignments at the group's own scope go with it; those on its resources follow
+  // their resource's policy below.
+  {
+    ListQuery assignments;
+    assignments.type = std::string(kRoleAssignmentType);
+    assignments.key_prefix = AssignmentsUnder(group_record->key) + "providers/";
+    assignments.limit = 1000;
+    while (true) {
+      REPRIEVE_ASSIGN_OR_RETURN(Page page, store_.List(assignments));
+      for (const ResourceRecord& assignment : page.items) batch.erase.push_back(assignment.key);
+      if (page.next_after.empty()) break;
+      assignments.after_key = page.next_after;
+    }
+  }
   GroupDeleteOutcome outcome;
   ListQuery query;
   query.key_prefix = group_record->key + "/";
@@ -272,7 +287,7 @@ Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
     query.after_key = page.next_after;
   }
   if (operation) batch.operations.push_back(*operation);
-  REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
+  REPRIEVE_RETURN_IF_ERROR(Commit(batch));
   return outcome;
 }
 
@@ -428,18 +443,55 @@ Status ResourceService::RequireDependencies(const ResourceRecord& record) {
 Result<std::vector<ResourceRecord>> ResourceService::Children(const ResourceRecord& parent,
                                                              bool deleted) {
   std::vector<ResourceRecord> children;
-  // Children exist only under types that have child types: most deletes need no query.
-  if (!catalog_.HasChildTypes(parent.type)) return children;
-  ListQuery query;
-  query.key_prefix = parent.key + "/";
-  query.state = deleted ? LifecycleState::kSoftDeleted : LifecycleState::kActive;
-  query.limit = 1000;
-  while (true) {
-    REPRIEVE_ASSIGN_OR_RETURN(Page page, store_.List(query));
-    for (ResourceRecord& child : page.items) children.push_back(std::move(child));
-    if (page.next_after.empty()) return children;
-    query.after_key = page.next_after;
+  const auto collect = [&](ListQuery query) -> Status {
+    query.state = deleted ? LifecycleState::kSoftDeleted : LifecycleState::kActive;
+    query.limit = 1000;
+    while (true) {
+      REPRIEVE_ASSIGN_OR_RETURN(Page page, store_.List(query));
+      for (ResourceRecord& child : page.items) children.push_back(std::move(child));
+      if (page.next_after.empty()) return OkStatus();
+      query.after_key = page.next_after;
+    }
+  };
+  // Child resources exist only under types that have child types.
+  if (catalog_.HasChildTypes(parent.type)) {
+    ListQuery query;
+    query.key_prefix = parent.key + "/";
+    REPRIEVE_RETURN_IF_ERROR(collect(std::move(query)));
   }
+  // Role assignments at the resource's scope or below go the way its policy says.
+  ListQuery assignments;
+  assignments.type = std::string(kRoleAssignmentType);
+  assignments.key_prefix = AssignmentsUnder(parent.key);
+  REPRIEVE_RETURN_IF_ERROR(collect(std::move(assignments)));
+  return children;
+}
+
+const TypePolicy* ResourceService::ChildPolicy(const ResourceRecord& child) const {
+  return catalog_.Find(child.type);
+}
+
+ParentDelete ResourceService::OnParentDelete(const ResourceRecord& parent,
+                                             const ResourceRecord& child) const {
+  if (child.type == kRoleAssignmentType) {
+    const TypePolicy* parent_policy = catalog_.Find(parent.type);
+    return parent_policy ? parent_policy->role_assignments_on_delete : ParentDelete::kHardDelete;
+  }
+  const TypePolicy* policy = catalog_.Find(child.type);
+  return policy ? policy->on_parent_delete : ParentDelete::kHardDelete;
+}
+
+Status ResourceService::Commit(const WriteBatch& batch) {
+  REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
+  // The authorization snapshot is built from the RBAC records: a lifecycle change that
+  // moved one makes it stale.
+  const auto rbac = [](const std::string& key) {
+    return key.compare(0, kRbacKeyPrefix.size(), kRbacKeyPrefix) == 0;
+  };
+  bool touched = std::any_of(batch.erase.begin(), batch.erase.end(), rbac);
+  for (const ResourceRecord& record : batch.put) touched = touched || rbac(record.key);
+  if (touched) access_.Changed();
+  return OkStatus();
 }
 
 Status ResourceService::AppendChildDeletion(const ResourceRecord& parent, bool soft, Timestamp now,
@@ -447,9 +499,9 @@ Status ResourceService::AppendChildDeletion(const ResourceRecord& parent, bool s
   REPRIEVE_ASSIGN_OR_RETURN(std::vector<ResourceRecord> children, Children(parent, false));
   for (ResourceRecord& child : children) {
     batch.expect.push_back({child.key, Kind::kActive, child.version});
-    const TypePolicy* policy = catalog_.Find(child.type);
-    const bool kept = soft && policy != nullptr && !child.transient &&
-                      policy->on_parent_delete != ParentDelete::kHardDelete;
+    const TypePolicy* policy = ChildPolicy(child);
+    const bool kept = soft && !child.transient &&
+                      OnParentDelete(parent, child) != ParentDelete::kHardDelete;
     if (!kept) {
       AppendRemoval(child, policy, now, batch);
       continue;
@@ -542,10 +594,9 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     // what they depend on is there, and are reported otherwise.
     REPRIEVE_ASSIGN_OR_RETURN(std::vector<ResourceRecord> children, Children(*existing, true));
     for (ResourceRecord& child : children) {
-      const TypePolicy* child_policy = catalog_.Find(child.type);
+      const TypePolicy* child_policy = ChildPolicy(child);
       batch.expect.push_back({child.key, Kind::kSoftDeleted, child.version});
-      const bool recreate =
-          child_policy != nullptr && child_policy->on_parent_delete == ParentDelete::kRecreate;
+      const bool recreate = OnParentDelete(*existing, child) == ParentDelete::kRecreate;
       if (recreate) {
         if (Status usable = RequireDependencies(child); !usable.ok()) {
           AppendRemoval(child, child_policy, now, batch);
@@ -556,7 +607,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
       (recreate ? outcome.recreated_children : outcome.restored_children).push_back(child.id);
       batch.put.push_back(RecoveredAt(std::move(child), now, request.caller));
     }
-    REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
+    REPRIEVE_RETURN_IF_ERROR(Commit(batch));
     return outcome;
   }
 
@@ -585,7 +636,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     record.changed_by = request.caller.name;
     record.changed_by_type = request.caller.type;
     batch.put.push_back(record);
-    REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
+    REPRIEVE_RETURN_IF_ERROR(Commit(batch));
     return PutOutcome{std::move(record), PutOutcome::Kind::kUpdated};
   }
 
@@ -631,7 +682,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
   }
   batch.put.push_back(record);
   if (request.operation) batch.operations.push_back(*request.operation);
-  REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
+  REPRIEVE_RETURN_IF_ERROR(Commit(batch));
   return PutOutcome{std::move(record), PutOutcome::Kind::kCreated};
 }
 
@@ -677,7 +728,7 @@ Result<ResourceRecord> ResourceService::Update(const ResourceRecord& current,
   WriteBatch batch;
   batch.expect.push_back({record.key, Kind::kActive, current.version});
   batch.put.push_back(record);
-  REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
+  REPRIEVE_RETURN_IF_ERROR(Commit(batch));
   return record;
 }
 
@@ -720,7 +771,7 @@ Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request) 
     batch.expect.push_back({existing->key, Kind::kSoftDeleted, existing->version});
     AppendRemoval(*existing, &policy, now, batch);
     REPRIEVE_RETURN_IF_ERROR(AppendChildRemoval(*existing, now, batch));
-    REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
+    REPRIEVE_RETURN_IF_ERROR(Commit(batch));
     outcome.existed = true;
     outcome.record = *existing;
     return outcome;
@@ -747,7 +798,7 @@ Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request) 
     REPRIEVE_RETURN_IF_ERROR(AppendChildRemoval(*existing, now, batch));
     outcome.record = *existing;
   }
-  REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
+  REPRIEVE_RETURN_IF_ERROR(Commit(batch));
   if (request.delete_dependents) {
     for (const std::string& dependency : existing->dependencies) {
       auto dependency_id = ResourceId::Parse(dependency);
@@ -878,7 +929,7 @@ Status ResourceService::Purge(const TypePolicy& policy, const DeletedRef& ref,
            AppendRemoval(record, &policy, now, batch);
            REPRIEVE_RETURN_IF_ERROR(AppendChildRemoval(record, now, batch));
            if (operation) batch.operations.push_back(*operation);
-           REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
+           REPRIEVE_RETURN_IF_ERROR(Commit(batch));
            return true;
          })
       .status();
@@ -947,7 +998,7 @@ Status ResourceService::SetFeature(const std::string& subscription,
     batch.expect.push_back({key, Kind::kActive, 0});
     batch.erase.push_back(key);
   }
-  Status applied = store_.Apply(batch);
+  Status applied = Commit(batch);
   return applied.code() == StatusCode::kAborted ? OkStatus() : applied;  // a racer did it
 }
 
@@ -997,7 +1048,7 @@ Result<AccessKeys> ResourceService::RegenerateKey(const ResourceId& id, const st
     record.changed_by = caller.name;
     record.changed_by_type = caller.type;
     batch.put.push_back(record);
-    REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
+    REPRIEVE_RETURN_IF_ERROR(Commit(batch));
     return keys;
   });
 }

@@ -23,6 +23,7 @@
 #include "reprieve/core/model/resource_id.h"
 #include "reprieve/core/policy/policy_catalog.h"
 #include "reprieve/core/ports/resource_store.h"
+#include "reprieve/core/service/access_records.h"
 
 namespace reprieve::core {
 
@@ -103,6 +104,9 @@ class ResourceService {
 
   const PolicyCatalog& catalog() const { return catalog_; }
   ResourceStore& store() const { return store_; }
+  // The directory and RBAC records, kept in the same store (lifecycle transitions move the
+  // role assignments of what they change).
+  AccessRecords& access() { return access_; }
   const Clock& clock() const { return clock_; }
 
   // ---- tenants and subscriptions ----
@@ -220,7 +224,13 @@ class ResourceService {
                        const ResourceRecord* existing);
   // The live children of `parent` (every child type), or, with `deleted`, the soft-deleted
   // ones.
+  // Includes the role assignments at the parent's scope or below.
   Result<std::vector<ResourceRecord>> Children(const ResourceRecord& parent, bool deleted);
+  const TypePolicy* ChildPolicy(const ResourceRecord& child) const;
+  // What deleting `parent` does to `child` (a child resource or a role assignment).
+  ParentDelete OnParentDelete(const ResourceRecord& parent, const ResourceRecord& child) const;
+  // Applies `batch` and, when it moved RBAC records, tells access() they changed.
+  Status Commit(const WriteBatch& batch);
   // Appends what deleting `parent` does to its children: soft-deleted with it (its dates),
   // or removed.
   Status AppendChildDeletion(const ResourceRecord& parent, bool soft, Timestamp now,
@@ -239,6 +249,7 @@ class ResourceService {
   const Clock& clock_;
   RandomSource& random_;
   const PolicyCatalog& catalog_;
+  AccessRecords access_;
 };
 
 // The reference a soft-deleted record is restored by (RecoverMechanism::kRestoreReference):
