@@ -75,7 +75,7 @@ struct Key {
 
 class TokenValidationTest : public ::testing::Test {
  protected:
-  void Start(http::AuthMode mode) {
+  void Start(http::AuthMode mode, bool managed_identity = true) {
     clock_ = std::make_unique<ManualClock>(testutil::ParseUtc("2026-06-15T08:00:00Z"));
     store_ = store::NewMemoryStore();
     random_ = NewSystemRandom();
@@ -88,6 +88,7 @@ class TokenValidationTest : public ::testing::Test {
     options.default_tenant = kTenant;
     options.auth = mode;
     options.signing_keys = server_key_.Pem();
+    options.managed_identity = managed_identity;
     api_ = http::ArmApi::Create(*service_, *clock_, *random_, options).value();
     const auto jwks = Send("GET", "/adfs/discovery/keys", "");
     ASSERT_EQ(jwks.status, 200);
@@ -248,6 +249,13 @@ TEST_F(TokenValidationTest, TheManagedIdentityEndpointAnswersOnlyLoopbackCallers
   http::HttpRequest forged{"POST", "/reprieve/msi/token", {{"host", "localhost"}},
                            "resource=https://localhost/", true};
   EXPECT_EQ(api_->Handle(forged).status, 400);
+}
+
+TEST_F(TokenValidationTest, TheManagedIdentityEndpointCanBeTurnedOff) {
+  Start(http::AuthMode::kStrict, /*managed_identity=*/false);
+  const auto response = Send("POST", "/reprieve/msi/token", "", "resource=https://localhost/");
+  EXPECT_EQ(response.status, 404);
+  EXPECT_EQ(Code(response), "ManagedIdentityDisabled");
 }
 
 }  // namespace

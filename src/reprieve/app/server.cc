@@ -43,26 +43,33 @@ void PrintBanner(const Config& config, const std::string& url, const std::string
                  const Clock& clock, const std::string& plain_url) {
   std::printf("reprieved: listening on %s\n", url.c_str());
   if (!plain_url.empty()) std::printf("reprieved: plain HTTP on %s\n", plain_url.c_str());
+  const char* mode = config.strict_auth
+                         ? "strict (only tokens Reprieve signed; RBAC decides)"
+                         : "dev (a token Reprieve did not sign is the developer, Owner of "
+                           "everything; tokens Reprieve signed: RBAC decides)";
+  const char* u = url.c_str();
   std::printf(
       "  state:   %s   clock: %s (now %s)\n"
       "  auth:    %s\n"
       "  tenant %s, subscription %s\n"
       "  trust:   %s\n"
       "  az:      export REQUESTS_CA_BUNDLE=%s AZURE_CORE_COLLECT_TELEMETRY=false\n"
-      "           az cloud register -n Reprieve --endpoint-resource-manager %s && az cloud set -n "
-      "Reprieve\n"
-      "           export MSI_ENDPOINT=%s/reprieve/msi/token; az login --identity\n"
+      "           az cloud register -n Reprieve --cloud-config '{\"endpoints\":{"
+      "\"resourceManager\":\"%s/\",\"management\":\"%s/\",\"activeDirectory\":\"%s/adfs\","
+      "\"activeDirectoryResourceId\":\"%s/\",\"activeDirectoryGraphResourceId\":\"%s/\","
+      "\"microsoftGraphResourceId\":\"%s/graph/\"}}' && az cloud set -n Reprieve\n"
+      "           export MSI_ENDPOINT=%s/reprieve/msi/token; az login --identity   "
+      "(or az login --service-principal -u APPID -p SECRET --tenant %s)\n"
       "  Python:  REQUESTS_CA_BUNDLE=%s; Client(cred, sub, base_url=\"%s\", "
-      "credential_scopes=[\"%s/.default\"])\n"
-      "  JS:      NODE_EXTRA_CA_CERTS=%s; new Client(cred, sub, { endpoint: \"%s\" })\n",
+      "credential_scopes=[\"%s/.default\"]); ClientSecretCredential(tenant, app, secret, "
+      "authority=\"%s\", instance_discovery=False)\n"
+      "  JS:      NODE_EXTRA_CA_CERTS=%s; new Client(cred, sub, { endpoint: \"%s\" }); "
+      "new ClientSecretCredential(tenant, app, secret, { authorityHost: \"%s\", "
+      "disableInstanceDiscovery: true })\n",
       config.store.c_str(), config.manual_clock ? "manual" : "system",
-      FormatRfc3339(clock.Now()).c_str(),
-      config.strict_auth ? "strict (only tokens Reprieve signed; RBAC decides)"
-                         : "dev (a token Reprieve did not sign is the developer, Owner of "
-                           "everything; tokens Reprieve signed: RBAC decides)",
-      kDefaultTenant, kDefaultSubscription, ca.c_str(),
-      ca.c_str(), url.c_str(), url.c_str(), ca.c_str(), url.c_str(), url.c_str(), ca.c_str(),
-      url.c_str());
+      FormatRfc3339(clock.Now()).c_str(), mode, kDefaultTenant, kDefaultSubscription,
+      ca.c_str(), ca.c_str(), u, u, u, u, u, u, u, kDefaultTenant, ca.c_str(), u, u, u,
+      ca.c_str(), u, u);
   std::fflush(stdout);
 }
 

@@ -101,26 +101,32 @@ Status InvalidToken(const std::string& why) {
 // How far a token's nbf and exp may be off the server's clock, as Azure allows.
 constexpr std::chrono::minutes kClockSkew{5};
 
-// The signature check of a token, remembered per thread: a client sends the same token with
-// every request until it expires, an hour later, and an ES256 verification is costly.
-const internal::VerifiedToken& VerifyCached(const internal::TokenService& tokens,
-                                            std::string_view token) {
-  struct Entry {
-    uint64_t generation = 0;
-    std::string token;
-    internal::VerifiedToken verified;
-  };
-  thread_local std::array<Entry, 8> entries;
+// What a token says, remembered per thread: a client sends the same token with every
+// request until it expires, an hour later, and an ES256 verification (or, for a token
+// Reprieve did not sign, decoding its claims) is costly. An entry is keyed by the token
+// service's key generation, so a rotation never reuses one.
+struct KnownToken {
+  uint64_t generation = 0;
+  std::string token;
+  internal::VerifiedToken verified;
+  core::Principal foreign_caller;  // dev mode: who a token Reprieve did not sign names
+};
+
+const KnownToken& Recall(const internal::TokenService& tokens, std::string_view token) {
+  thread_local std::array<KnownToken, 8> entries;
   thread_local size_t next = 0;
   const uint64_t generation = tokens.generation();
-  for (const Entry& entry : entries) {
-    if (entry.generation == generation && entry.token == token) {
-      return entry.verified;
-    }
+  for (const KnownToken& entry : entries) {
+    if (entry.generation == generation && entry.token == token) return entry;
   }
-  Entry& slot = entries[next++ % entries.size()];
-  slot = Entry{generation, std::string(token), tokens.Verify(token)};
-  return slot.verified;
+  KnownToken& slot = entries[next++ % entries.size()];
+  slot.generation = generation;
+  slot.token = std::string(token);
+  slot.verified = tokens.Verify(token);
+  slot.foreign_caller = slot.verified.problem == internal::TokenProblem::kNone
+                            ? core::Principal()
+                            : DecodeCaller(token);
+  return slot;
 }
 
 // Judges the bearer token for `route` and sets the caller. In dev mode a token Reprieve did
@@ -140,11 +146,12 @@ Status Authenticate(internal::ApiState& api, RequestContext& ctx, const internal
         .WithArmCode("AuthenticationFailedInvalidHeader");
   }
   const std::string_view token = authorization.substr(7);
-  const internal::VerifiedToken& verified = VerifyCached(api.tokens, token);
+  const KnownToken& known = Recall(api.tokens, token);
+  const internal::VerifiedToken& verified = known.verified;
   if (verified.problem == internal::TokenProblem::kNotOurs ||
       verified.problem == internal::TokenProblem::kMalformed) {
     if (api.auth_mode == AuthMode::kDev) {
-      ctx.caller = DecodeCaller(token);
+      ctx.caller = known.foreign_caller;
       ctx.caller_object_id = internal::kDeveloperObjectId;
       ctx.caller_tenant = api.default_tenant;
       return OkStatus();

@@ -364,14 +364,9 @@ HandlerResult GetByIds(ApiState&, RequestContext& ctx, const Operation&) {
   return GraphList(ctx, "directoryObjects", std::move(items));
 }
 
-Route GraphRoute(std::string suffix, Access access,
-                 std::vector<std::pair<std::string, std::string>> actions, RouteHandler handler) {
-  Route route;
-  route.pattern = "/graph/v1.0/" + suffix;
-  route.access = access;
-  route.actions = std::move(actions);
+Route GraphRoute(std::string suffix, Access access, Methods actions, RouteHandler handler) {
+  Route route = MakeRoute("/graph/v1.0/" + suffix, access, std::move(actions), std::move(handler));
   route.graph = true;
-  route.handler = std::move(handler);
   return route;
 }
 

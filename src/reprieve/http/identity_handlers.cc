@@ -261,15 +261,10 @@ HandlerResult SigningKeys(ApiState& state, RequestContext& ctx) {
 }
 
 void AddIdentityRoutes(std::vector<Route>& routes) {
-  const auto add = [&](std::string pattern, std::vector<std::pair<std::string, std::string>> methods,
+  const auto add = [&](std::string pattern, Methods methods,
                        std::function<HandlerResult(ApiState&, RequestContext&)> handler) {
-    Route route;
-    route.pattern = std::move(pattern);
-    route.access = Access::kPublic;
-    route.actions = std::move(methods);
-    route.handler = [handler = std::move(handler)](ApiState& state, RequestContext& ctx,
-                                                   const Operation&) { return handler(state, ctx); };
-    routes.push_back(std::move(route));
+    routes.push_back(MakeRoute(std::move(pattern), Access::kPublic, std::move(methods),
+                               std::move(handler)));
   };
   const auto config = [](ApiState&, RequestContext& ctx) { return OpenIdConfiguration(ctx); };
   const auto keys = [](ApiState& state, RequestContext&) { return Jwks(state); };

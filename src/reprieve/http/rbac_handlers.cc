@@ -340,14 +340,9 @@ HandlerResult Definition(ApiState& state, RequestContext& ctx, const Operation& 
   return JsonResponse(200, DefinitionObject(*role, op.scope));
 }
 
-Route RbacRoute(std::string suffix, std::vector<std::pair<std::string, std::string>> actions,
-                RouteHandler handler) {
-  Route route;
-  route.pattern = "{scope}/providers/Microsoft.Authorization/" + suffix;
-  route.access = Access::kAction;
-  route.actions = std::move(actions);
-  route.handler = std::move(handler);
-  return route;
+Route RbacRoute(std::string suffix, Methods actions, RouteHandler handler) {
+  return MakeRoute("{scope}/providers/Microsoft.Authorization/" + suffix, Access::kAction,
+                   std::move(actions), std::move(handler));
 }
 
 }  // namespace

@@ -368,8 +368,6 @@ HandlerResult DeletedAction(ApiState& state, const RequestContext& ctx, const Ty
 
 namespace {
 
-using Methods = std::vector<std::pair<std::string, std::string>>;
-
 std::string Act(const std::string& prefix, std::string_view verb) {
   return prefix + "/" + std::string(verb);
 }
@@ -382,13 +380,21 @@ Methods ResourceMethods(const std::string& type) {
           {"DELETE", Act(type, "delete")}};
 }
 
-Route MakeRoute(std::string pattern, Methods methods, const TypePolicy* policy,
+// A route of a resource type, authorized by its actions.
+Route TypeRoute(std::string pattern, Methods methods, const TypePolicy* policy,
                 RouteHandler handler) {
-  Route route;
-  route.pattern = std::move(pattern);
-  route.actions = std::move(methods);
+  Route route = MakeRoute(std::move(pattern), Access::kAction, std::move(methods),
+                          std::move(handler));
   route.policy = policy;
-  route.handler = std::move(handler);
+  return route;
+}
+
+// A POST action on a resource (listKeys, purge, recover): its scope is the resource.
+Route ActionOn(std::string pattern, std::string action, const TypePolicy* policy,
+               RouteHandler handler) {
+  Route route = TypeRoute(std::move(pattern), {{"POST", std::move(action)}}, policy,
+                          std::move(handler));
+  route.scope_segments = -1;
   return route;
 }
 
@@ -408,18 +414,18 @@ void AddTypeRoutes(const core::PolicyCatalog& catalog, const TypePolicy& policy,
       "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/" + ns + "/" +
       policy.ResourceType();
   const std::string& type = policy.type;
-  routes.push_back(MakeRoute(
+  routes.push_back(TypeRoute(
       rg_base, {{"GET", Act(type, "read")}}, &policy,
       Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
         return ListActive(state, ctx, p, ctx.segments[3]);
       })));
-  routes.push_back(MakeRoute(
+  routes.push_back(TypeRoute(
       "/subscriptions/{subscriptionId}/providers/" + ns + "/" + policy.ResourceType(),
       {{"GET", Act(type, "read")}}, &policy,
       Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
         return ListActive(state, ctx, p, std::nullopt);
       })));
-  routes.push_back(MakeRoute(
+  routes.push_back(TypeRoute(
       rg_base + "/{name}", ResourceMethods(type), &policy,
       Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
         const auto& seg = ctx.segments;
@@ -429,8 +435,8 @@ void AddTypeRoutes(const core::PolicyCatalog& catalog, const TypePolicy& policy,
       })));
   for (const char* action : {"listKeys", "regenerateKey"}) {
     if (policy.access_keys.empty()) break;
-    routes.push_back(MakeRoute(
-        rg_base + "/{name}/" + action, {{"POST", type + "/" + action + "/action"}}, &policy,
+    routes.push_back(ActionOn(
+        rg_base + "/{name}/" + action, type + "/" + action + "/action", &policy,
         Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
           const auto& seg = ctx.segments;
           return ActionRoute(state, ctx, p,
@@ -447,12 +453,12 @@ void AddTypeRoutes(const core::PolicyCatalog& catalog, const TypePolicy& policy,
       const auto& seg = ctx.segments;
       return ResourceId::Resource(seg[1], seg[3], c.Namespace(), seg[6], seg[7]);
     };
-    routes.push_back(MakeRoute(
+    routes.push_back(TypeRoute(
         child_base, {{"GET", Act(child.type, "read")}}, &child,
         Versioned([parent_id](ApiState& state, RequestContext& ctx, const TypePolicy& c) {
           return ListChildren(state, ctx, c, parent_id(ctx, c));
         })));
-    routes.push_back(MakeRoute(
+    routes.push_back(TypeRoute(
         child_base + "/{childName}", ResourceMethods(child.type), &child,
         Versioned([parent_id](ApiState& state, RequestContext& ctx, const TypePolicy& c) {
           return ResourceRoute(state, ctx, c,
@@ -465,7 +471,7 @@ void AddDeletedRoutes(const TypePolicy& policy, std::vector<Route>& routes) {
   const std::string ns = policy.Namespace();
   const std::string& collection = policy.deleted_collection;
   const std::string sub_base = "/subscriptions/{subscriptionId}/providers/" + ns;
-  routes.push_back(MakeRoute(
+  routes.push_back(TypeRoute(
       sub_base + "/" + collection, {{"GET", ns + "/" + collection + "/read"}}, &policy,
       Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
         return ListDeleted(state, ctx, p);
@@ -478,7 +484,7 @@ void AddDeletedRoutes(const TypePolicy& policy, std::vector<Route>& routes) {
       const std::string prefix = ns + "/locations/resourceGroups/" + collection;
       Methods methods{{"GET", prefix + "/read"}};
       if (purge_by_delete) methods.emplace_back("DELETE", prefix + "/delete");
-      routes.push_back(MakeRoute(
+      routes.push_back(TypeRoute(
           sub_base + "/locations/{location}/resourceGroups/{resourceGroupName}/" + collection +
               "/{name}",
           std::move(methods), &policy,
@@ -492,7 +498,7 @@ void AddDeletedRoutes(const TypePolicy& policy, std::vector<Route>& routes) {
       const std::string prefix = ns + "/locations/" + collection;
       Methods methods{{"GET", prefix + "/read"}};
       if (purge_by_delete) methods.emplace_back("DELETE", prefix + "/delete");
-      Route item = MakeRoute(
+      Route item = TypeRoute(
           sub_base + "/locations/{location}/" + collection + "/{name}", std::move(methods),
           &policy, Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
             const auto& seg = ctx.segments;
@@ -505,9 +511,9 @@ void AddDeletedRoutes(const TypePolicy& policy, std::vector<Route>& routes) {
       }
       routes.push_back(std::move(item));
       if (!policy.purge_action.empty()) {
-        routes.push_back(MakeRoute(
+        routes.push_back(ActionOn(
             sub_base + "/locations/{location}/" + collection + "/{name}/" + policy.purge_action,
-            {{"POST", prefix + "/" + policy.purge_action + "/action"}}, &policy,
+            prefix + "/" + policy.purge_action + "/action", &policy,
             Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
               const auto& seg = ctx.segments;
               return DeletedAction(state, ctx, p, {seg[1], seg[5], "", seg[7]}, seg[8]);
@@ -519,22 +525,22 @@ void AddDeletedRoutes(const TypePolicy& policy, std::vector<Route>& routes) {
       const std::string prefix = ns + "/" + collection;
       const std::string rg_base = "/subscriptions/{subscriptionId}/resourceGroups/"
                                   "{resourceGroupName}/providers/" + ns + "/" + collection;
-      routes.push_back(MakeRoute(
+      routes.push_back(TypeRoute(
           rg_base, {{"GET", prefix + "/read"}}, &policy,
           Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
             return ListDeleted(state, ctx, p, ctx.segments[3]);
           })));
       Methods methods{{"GET", prefix + "/read"}};
       if (purge_by_delete) methods.emplace_back("DELETE", prefix + "/delete");
-      routes.push_back(MakeRoute(
+      routes.push_back(TypeRoute(
           rg_base + "/{name}", std::move(methods), &policy,
           Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
             const auto& seg = ctx.segments;
             return DeletedRoute(state, ctx, p, {seg[1], "", seg[3], seg[7], true});
           })));
       if (policy.recover == core::RecoverMechanism::kRecoverAction) {
-        routes.push_back(MakeRoute(
-            rg_base + "/{name}/recover", {{"POST", prefix + "/recover/action"}}, &policy,
+        routes.push_back(ActionOn(
+            rg_base + "/{name}/recover", prefix + "/recover/action", &policy,
             Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
               const auto& seg = ctx.segments;
               return DeletedAction(state, ctx, p, {seg[1], "", seg[3], seg[7], true}, seg[8]);
@@ -590,7 +596,7 @@ void AddResourceRoutes(const core::PolicyCatalog& catalog, std::vector<Route>& r
     const TypePolicy* first = catalog.InNamespace(ns).front();
     if (first->type == core::kResourceGroupType) continue;
     for (const char* kind : {"operationStatuses", "operationResults"}) {
-      Route route = MakeRoute(
+      Route route = TypeRoute(
           "/subscriptions/{subscriptionId}/providers/" + ns + "/locations/{location}/" + kind +
               "/{operationId}",
           {{"GET", ns + "/locations/" + kind + "/read"}}, first,

@@ -3,6 +3,7 @@
 // Reprieve's admin API (/reprieve/admin/...: clock, tenants, subscriptions).
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <regex>
 
 #include "reprieve/base/status_macros.h"
@@ -60,34 +61,33 @@ json::object ProviderObject(const ApiState& state, const std::string& subscripti
     types.push_back(ResourceTypeObject(name, policy));
   };
   std::string canonical_ns = ns;
-  for (const TypePolicy* policy : state.service.catalog().InNamespace(ns)) {
-    canonical_ns = policy->Namespace();
-    add(policy->ResourceType(), *policy);
-    const std::string& collection = policy->deleted_collection;
-    switch (policy->deleted_scope) {
-      case core::DeletedRouteScope::kNone:
-        break;
-      case core::DeletedRouteScope::kLocationResourceGroup:
-        add(collection, *policy);
-        add("locations/resourceGroups/" + collection, *policy);
-        break;
-      case core::DeletedRouteScope::kLocation:
-        add(collection, *policy);
-        add("locations/" + collection, *policy);
-        break;
-      case core::DeletedRouteScope::kResourceGroup:
-        add(collection, *policy);
-        break;
+  // The namespace's resource types are what the route table serves under
+  // /providers/{ns}/: the literal segments of each readable route after the namespace.
+  for (const Route& route : state.routes.routes()) {
+    if (route.policy == nullptr || !EqualsIgnoreCase(route.policy->Namespace(), ns)) continue;
+    const bool readable = std::any_of(route.actions.begin(), route.actions.end(),
+                                      [](const auto& entry) { return entry.first == "GET"; });
+    if (!readable) continue;
+    canonical_ns = route.policy->Namespace();
+    std::string type;
+    bool after_namespace = false;
+    for (size_t idx = 0; idx < route.literals.size(); ++idx) {
+      const std::string& literal = route.literals[idx];
+      if (after_namespace && !literal.empty()) {
+        type += (type.empty() ? "" : "/") + literal;
+      } else if (idx > 0 && EqualsIgnoreCase(route.literals[idx - 1], "providers") &&
+                 EqualsIgnoreCase(literal, canonical_ns)) {
+        after_namespace = true;
+      }
     }
-    if (policy->type != core::kResourceGroupType) {
-      // az resolves ids under .../locations/... through the "locations" type's versions.
-      add("locations", *policy);
-      add("locations/operationStatuses", *policy);
-      add("locations/operationResults", *policy);
-    }
+    // az resolves ids under .../locations/... through the "locations" type's versions.
+    if (type.rfind("locations/", 0) == 0) add("locations", *route.policy);
+    if (!type.empty()) add(type, *route.policy);
   }
-  if (EqualsIgnoreCase(canonical_ns, "Microsoft.Resources")) {
+  if (EqualsIgnoreCase(ns, "Microsoft.Resources")) {
     const TypePolicy& resources = ResourcesPolicy(state);
+    canonical_ns = resources.Namespace();
+    add("resourceGroups", resources);
     add("subscriptions", resources);
     add("tenants", resources);
     add("operationresults", resources);
@@ -449,17 +449,12 @@ HandlerResult Features(ApiState& state, const RequestContext& ctx) {
 
 namespace {
 
-Route MakeRoute(std::string pattern, Access access,
-                std::vector<std::pair<std::string, std::string>> actions,
-                std::function<HandlerResult(ApiState&, RequestContext&)> handler,
-                int scope_segments = 0) {
-  Route route;
-  route.pattern = std::move(pattern);
-  route.access = access;
-  route.actions = std::move(actions);
+// A route whose scope is its first `scope_segments` segments (0: all of them).
+Route ScopedRoute(std::string pattern, Access access, Methods actions,
+                  std::function<HandlerResult(ApiState&, RequestContext&)> handler,
+                  int scope_segments) {
+  Route route = MakeRoute(std::move(pattern), access, std::move(actions), std::move(handler));
   route.scope_segments = scope_segments;
-  route.handler = [handler = std::move(handler)](ApiState& state, RequestContext& ctx,
-                                                 const Operation&) { return handler(state, ctx); };
   return route;
 }
 
@@ -487,21 +482,20 @@ void AddTenancyRoutes(std::vector<Route>& routes) {
                              {{"GET", "Microsoft.Features/providers/features/read"}}, Features));
   routes.push_back(MakeRoute(features + "/{feature}", Access::kAction,
                              {{"GET", "Microsoft.Features/providers/features/read"}}, Features));
-  routes.push_back(MakeRoute(features + "/{feature}/register", Access::kAction,
-                             {{"POST", "Microsoft.Features/providers/features/register/action"}},
-                             Features, -1));
-  routes.push_back(MakeRoute(features + "/{feature}/unregister", Access::kAction,
-                             {{"POST", "Microsoft.Features/providers/features/unregister/action"}},
-                             Features, -1));
+  routes.push_back(ScopedRoute(features + "/{feature}/register", Access::kAction,
+                               {{"POST", "Microsoft.Features/providers/features/register/action"}},
+                               Features, -1));
+  routes.push_back(ScopedRoute(features + "/{feature}/unregister", Access::kAction,
+                               {{"POST", "Microsoft.Features/providers/features/unregister/action"}},
+                               Features, -1));
   // Provider metadata is readable by anyone with a role in the subscription, as in Azure.
   routes.push_back(MakeRoute("/subscriptions/{subscriptionId}/providers", Access::kSignedIn,
                              {{"GET", ""}}, Providers));
   routes.push_back(MakeRoute("/subscriptions/{subscriptionId}/providers/{ns}", Access::kSignedIn,
                              {{"GET", ""}}, Providers));
-  Route register_route = MakeRoute("/subscriptions/{subscriptionId}/providers/{ns}/register",
-                                   Access::kAction, {{"POST", "{ns}/register/action"}},
-                                   Providers, -1);
-  routes.push_back(std::move(register_route));
+  routes.push_back(ScopedRoute("/subscriptions/{subscriptionId}/providers/{ns}/register",
+                               Access::kAction, {{"POST", "{ns}/register/action"}}, Providers,
+                               -1));
   routes.push_back(MakeRoute("/subscriptions/{subscriptionId}/operationresults/{operationId}",
                              Access::kActionOrStarter,
                              {{"GET", "Microsoft.Resources/subscriptions/operationresults/read"}},

@@ -95,6 +95,22 @@ after(async () => {
   await server?.stop();
 });
 
+test("dev mode refuses to serve a non-loopback address, and says why", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "reprieve-e2e-"));
+  try {
+    const run = spawnSync(process.env.REPRIEVED_BIN, ["--listen", "0.0.0.0:0", "--data-dir", dataDir],
+      { encoding: "utf8", timeout: 10_000 });
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr, /--auth dev .* serves only loopback addresses.*--auth strict/s);
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
 test("a token Reprieve did not sign is refused in strict mode", async () => {
   const res = await request(server, "GET", "/subscriptions?api-version=2022-12-01", {
     headers: { Authorization: "Bearer fake-token" },

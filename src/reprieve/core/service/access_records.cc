@@ -32,6 +32,11 @@ std::string AssignmentsUnder(std::string_view resource_key) {
   return std::string(kRbacKeyPrefix) + AsciiLower(TrimSlash(resource_key)) + "/";
 }
 
+AccessRecords::AccessRecords(ResourceStore& store) : store_(store) {
+  static std::atomic<uint64_t> instances{0};
+  generation_ = (instances.fetch_add(1) + 1) << 32;
+}
+
 Status AccessRecords::Create(ResourceRecord record, std::string_view conflict_code) {
   record.version = 1;
   WriteBatch batch;

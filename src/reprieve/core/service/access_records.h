@@ -44,7 +44,7 @@ std::string AssignmentsUnder(std::string_view resource_key);
 
 class AccessRecords {
  public:
-  explicit AccessRecords(ResourceStore& store) : store_(store) {}
+  explicit AccessRecords(ResourceStore& store);
 
   // Creates `record` (version 1). kAlreadyExists (`conflict_code`) if its key is taken.
   Status Create(ResourceRecord record, std::string_view conflict_code);
@@ -59,14 +59,15 @@ class AccessRecords {
   Result<Page> List(std::string_view type, std::string_view prefix, const std::string& after,
                     int limit);
 
-  // Increases on every write made here or reported through Changed().
+  // Increases on every write made here or reported through Changed(); never equal between
+  // two instances, so a snapshot built from one is never mistaken for another's.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   // Called by other writers (lifecycle transitions) after they commit RBAC records.
   void Changed() { generation_.fetch_add(1, std::memory_order_acq_rel); }
 
  private:
   ResourceStore& store_;
-  std::atomic<uint64_t> generation_{1};
+  std::atomic<uint64_t> generation_;
 };
 
 }  // namespace reprieve::core

@@ -89,6 +89,22 @@ AccessControl::AccessControl(core::AccessRecords& records, bool developer_is_own
 
 Result<std::shared_ptr<const AccessSnapshot>> AccessControl::Current() {
   const uint64_t generation = records_.generation();
+  // Each thread keeps the snapshot it last used: every request asks, and the answer
+  // changes only when an access record does.
+  struct Held {
+    const AccessControl* owner = nullptr;
+    std::shared_ptr<const AccessSnapshot> snapshot;
+  };
+  thread_local Held held;
+  if (held.owner == this && held.snapshot && held.snapshot->generation == generation) {
+    return held.snapshot;
+  }
+  auto fresh = CurrentLocked(generation);
+  if (fresh.has_value()) held = Held{this, *fresh};
+  return fresh;
+}
+
+Result<std::shared_ptr<const AccessSnapshot>> AccessControl::CurrentLocked(uint64_t generation) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (current_ && current_->generation == generation) return current_;

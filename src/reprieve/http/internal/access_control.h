@@ -56,6 +56,7 @@ class AccessControl {
   bool developer_is_owner() const { return developer_is_owner_; }
 
  private:
+  Result<std::shared_ptr<const AccessSnapshot>> CurrentLocked(uint64_t generation);
   Result<std::shared_ptr<const AccessSnapshot>> Build(uint64_t generation);
 
   core::AccessRecords& records_;

@@ -16,10 +16,6 @@ void Parse(Route& route) {
       route.leading_scope = true;
       continue;
     }
-    if (segment == "{*}") {
-      route.trailing_rest = true;
-      continue;
-    }
     const bool parameter = segment.front() == '{' && segment.back() == '}';
     route.literals.emplace_back(parameter ? std::string_view() : segment);
     route.params.emplace_back(parameter ? segment.substr(1, segment.size() - 2)
@@ -53,7 +49,18 @@ size_t ScopeLength(int spec, size_t total) {
 }  // namespace
 
 RouteTable::RouteTable(std::vector<Route> routes) : routes_(std::move(routes)) {
-  for (Route& route : routes_) Parse(route);
+  for (size_t idx = 0; idx < routes_.size(); ++idx) {
+    Route& route = routes_[idx];
+    Parse(route);
+    if (route.leading_scope) {
+      variable_.push_back(idx);
+      continue;
+    }
+    if (fixed_by_length_.size() <= route.literals.size()) {
+      fixed_by_length_.resize(route.literals.size() + 1);
+    }
+    fixed_by_length_[route.literals.size()].push_back(idx);
+  }
 }
 
 bool RouteTable::Matches(const Route& route, const std::vector<std::string>& segments) {
@@ -67,7 +74,7 @@ bool RouteTable::Matches(const Route& route, const std::vector<std::string>& seg
     }
     return true;
   }
-  if (route.trailing_rest ? segments.size() <= fixed : segments.size() != fixed) return false;
+  if (segments.size() != fixed) return false;
   for (size_t idx = 0; idx < fixed; ++idx) {
     const std::string& literal = route.literals[idx];
     if (!literal.empty() && !EqualsIgnoreCase(literal, segments[idx])) return false;
@@ -86,8 +93,16 @@ const Route* RouteTable::Match(const std::vector<std::string>& segments,
     }
     return false;
   };
+  static const std::vector<size_t> kNone;
+  const std::vector<size_t>& fixed =
+      segments.size() < fixed_by_length_.size() ? fixed_by_length_[segments.size()] : kNone;
   const Route* first = nullptr;
-  for (const Route& route : routes_) {
+  size_t fixed_at = 0;
+  size_t variable_at = 0;
+  while (fixed_at < fixed.size() || variable_at < variable_.size()) {
+    const bool take_fixed = variable_at == variable_.size() ||
+                            (fixed_at < fixed.size() && fixed[fixed_at] < variable_[variable_at]);
+    const Route& route = routes_[take_fixed ? fixed[fixed_at++] : variable_[variable_at++]];
     if (first != nullptr ? route.pattern != first->pattern : !Matches(route, segments)) continue;
     if (serves(route)) return &route;
     if (first == nullptr) first = &route;
@@ -129,6 +144,23 @@ Operation RouteTable::Resolve(const Route& route, const std::vector<std::string>
     op.also_scope = Join(segments, ScopeLength(route.also_scope_segments, segments.size()));
   }
   return op;
+}
+
+Route MakeRoute(std::string pattern, Access access, Methods actions, RouteHandler handler) {
+  Route route;
+  route.pattern = std::move(pattern);
+  route.access = access;
+  route.actions = std::move(actions);
+  route.handler = std::move(handler);
+  return route;
+}
+
+Route MakeRoute(std::string pattern, Access access, Methods actions,
+                std::function<HandlerResult(ApiState&, RequestContext&)> handler) {
+  return MakeRoute(std::move(pattern), access, std::move(actions),
+                   RouteHandler([handler = std::move(handler)](
+                                    ApiState& state, RequestContext& ctx,
+                                    const Operation&) { return handler(state, ctx); }));
 }
 
 std::string AllowedMethods(const Route& route) {

@@ -44,17 +44,18 @@ struct Operation {
 };
 
 using RouteHandler = std::function<HandlerResult(ApiState&, RequestContext&, const Operation&)>;
+// Method → action.
+using Methods = std::vector<std::pair<std::string, std::string>>;
 
 struct Route {
   // "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/..."; a
-  // leading "{scope}" matches any number of segments (RBAC's extension routes); a trailing
-  // "{*}" matches one or more.
+  // leading "{scope}" matches any number of segments (RBAC's extension routes).
   std::string pattern;
   Access access = Access::kAction;
   // Method → action; "HEAD" falls back to "GET". "{name}" in an action is replaced by the
   // segment the pattern's parameter of that name matched ("{ns}/register/action"). An empty action under kAction/kGraphWrite
   // is refused: every authorized method names its action.
-  std::vector<std::pair<std::string, std::string>> actions;
+  Methods actions;
   const core::TypePolicy* policy = nullptr;
   // How many leading segments form the scope (0: all; a negative n: all but the last -n).
   int scope_segments = 0;
@@ -69,7 +70,6 @@ struct Route {
   std::vector<std::string> literals;  // "" for a parameter
   std::vector<std::string> params;    // the parameter's name ("ns" for "{ns}"), "" for a literal
   bool leading_scope = false;
-  bool trailing_rest = false;
 };
 
 class RouteTable {
@@ -90,7 +90,16 @@ class RouteTable {
  private:
   static bool Matches(const Route& route, const std::vector<std::string>& segments);
   std::vector<Route> routes_;
+  // Indexes of the routes to try for a path of n segments, in table order: those of exactly
+  // n segments, then merged with those of variable length.
+  std::vector<std::vector<size_t>> fixed_by_length_;
+  std::vector<size_t> variable_;
 };
+
+// A route of `pattern`; `handler` may take the operation or not.
+Route MakeRoute(std::string pattern, Access access, Methods actions, RouteHandler handler);
+Route MakeRoute(std::string pattern, Access access, Methods actions,
+                std::function<HandlerResult(ApiState&, RequestContext&)> handler);
 
 // "GET, PUT, ..." of the methods a route serves.
 std::string AllowedMethods(const Route& route);
