@@ -31,11 +31,6 @@ Status GraphBadRequest(std::string message) {
   return InvalidArgumentError(std::move(message)).WithArmCode("Request_BadRequest");
 }
 
-std::string Text(const json::object& object, std::string_view name) {
-  const json::value* v = object.if_contains(name);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 json::object DeveloperUser() {
   return json::object{{"id", kDeveloperObjectId},
                       {"displayName", "Reprieve developer"},
@@ -124,10 +119,10 @@ json::object Shown(json::object object, std::string_view odata_type) {
 core::ResourceRecord DirectoryRecord(std::string_view type, const json::object& body,
                                      const std::string& secrets, Timestamp now) {
   core::ResourceRecord record;
-  record.key = core::DirectoryKey(type, Text(body, "id"));
+  record.key = core::DirectoryKey(type, TextOf(body, "id"));
   record.id = record.key;
   record.type = std::string(type);
-  record.name = Text(body, "id");
+  record.name = TextOf(body, "id");
   record.body = json::serialize(body);
   record.secrets = secrets;
   record.created_at = record.changed_at = now;
@@ -145,7 +140,7 @@ HandlerResult Applications(ApiState& state, RequestContext& ctx, const Operation
     return GraphList(ctx, "applications", std::move(items));
   }
   REPRIEVE_ASSIGN_OR_RETURN(const json::object body, ParseObject(ctx.request.body));
-  const std::string name = Text(body, "displayName");
+  const std::string name = TextOf(body, "displayName");
   if (name.empty()) return GraphBadRequest("Property 'displayName' is required.");
   json::object app{{"id", state.random.NewUuid()},
                    {"appId", state.random.NewUuid()},
@@ -183,7 +178,7 @@ HandlerResult Application(ApiState& state, RequestContext& ctx, const Operation&
     REPRIEVE_RETURN_IF_ERROR(state.access_records.Erase(record.key).status());
     // Deleting an application deletes its service principal, as in Entra ID.
     const auto sp = ctx.access->directory.service_principal_by_app_id.find(
-        AsciiLower(Text(app, "appId")));
+        AsciiLower(TextOf(app, "appId")));
     if (sp != ctx.access->directory.service_principal_by_app_id.end()) {
       REPRIEVE_RETURN_IF_ERROR(
           state.access_records.Erase(core::DirectoryKey(core::kServicePrincipalType, sp->second))
@@ -219,8 +214,8 @@ HandlerResult Password(ApiState& state, RequestContext& ctx, const Operation&) {
     if (const json::value* p = body.if_contains("passwordCredential"); p && p->is_object()) {
       requested = p->as_object();
     }
-    std::string start = Text(requested, "startDateTime");
-    std::string end = Text(requested, "endDateTime");
+    std::string start = TextOf(requested, "startDateTime");
+    std::string end = TextOf(requested, "endDateTime");
     if (start.empty()) start = FormatRfc3339(ctx.now);
     if (end.empty()) end = FormatRfc3339(ctx.now + std::chrono::days(730));
     if (!ParseRfc3339(start) || !ParseRfc3339(end)) {
@@ -243,11 +238,11 @@ HandlerResult Password(ApiState& state, RequestContext& ctx, const Operation&) {
     credential["secretText"] = secret;
     response = JsonResponse(200, credential);
   } else {
-    const std::string key_id = AsciiLower(Text(body, "keyId"));
+    const std::string key_id = AsciiLower(TextOf(body, "keyId"));
     json::array kept;
     bool found = false;
     for (const json::value& password : passwords) {
-      if (password.is_object() && EqualsIgnoreCase(Text(password.as_object(), "keyId"), key_id)) {
+      if (password.is_object() && EqualsIgnoreCase(TextOf(password.as_object(), "keyId"), key_id)) {
         found = true;
         continue;
       }
@@ -277,7 +272,7 @@ HandlerResult ServicePrincipals(ApiState& state, RequestContext& ctx, const Oper
     return GraphList(ctx, "servicePrincipals", std::move(items));
   }
   REPRIEVE_ASSIGN_OR_RETURN(const json::object body, ParseObject(ctx.request.body));
-  const std::string app_id = AsciiLower(Text(body, "appId"));
+  const std::string app_id = AsciiLower(TextOf(body, "appId"));
   const auto app = directory.application_by_app_id.find(app_id);
   if (app == directory.application_by_app_id.end()) {
     return GraphBadRequest("The appId '" + app_id +
@@ -293,7 +288,7 @@ HandlerResult ServicePrincipals(ApiState& state, RequestContext& ctx, const Oper
   const json::value* enabled = body.if_contains("accountEnabled");
   json::object sp{{"id", state.random.NewUuid()},
                   {"appId", app_id},
-                  {"displayName", Text(application, "displayName")},
+                  {"displayName", TextOf(application, "displayName")},
                   {"servicePrincipalType", "Application"},
                   {"servicePrincipalNames", json::array{app_id}},
                   {"accountEnabled", enabled && enabled->is_bool() ? enabled->as_bool() : true},

@@ -36,17 +36,6 @@ Status RequireAuthorizationApiVersion(const RequestContext& ctx) {
       .WithArmCode("InvalidApiVersionParameter");
 }
 
-bool IsGuid(std::string_view text) {
-  static const std::regex kGuid(
-      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  return std::regex_match(text.begin(), text.end(), kGuid);
-}
-
-std::string Text(const json::object& object, std::string_view name) {
-  const json::value* v = object.if_contains(name);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 // "/subscriptions/{s}" of a scope under a subscription; "" above.
 std::string SubscriptionScope(std::string_view scope) {
   const std::vector<std::string_view> parts = Split(scope, '/');
@@ -157,8 +146,8 @@ HandlerResult PutAssignment(ApiState& state, RequestContext& ctx, const Operatio
         .WithTarget("properties");
   }
   const json::object& props = props_value->as_object();
-  const std::string role_id = Text(props, "roleDefinitionId");
-  const std::string principal_id = AsciiLower(Text(props, "principalId"));
+  const std::string role_id = TextOf(props, "roleDefinitionId");
+  const std::string principal_id = AsciiLower(TextOf(props, "principalId"));
   if (role_id.empty() || principal_id.empty()) {
     return InvalidArgumentError("'properties.roleDefinitionId' and 'properties.principalId' "
                                 "are required.")
@@ -200,7 +189,7 @@ HandlerResult PutAssignment(ApiState& state, RequestContext& ctx, const Operatio
         .WithArmCode("RoleAssignmentUpdateNotPermitted");
   }
   const std::string stamp = FormatRfc3339(ctx.now);
-  std::string principal_type = Text(props, "principalType");
+  std::string principal_type = TextOf(props, "principalType");
   if (principal_type.empty()) principal_type = is_user ? "User" : "ServicePrincipal";
   json::object stored{{"roleDefinitionId", role_id},
                       {"principalId", principal_id},
@@ -289,7 +278,7 @@ HandlerResult PutDefinition(ApiState& state, RequestContext& ctx, const Operatio
   }
   REPRIEVE_ASSIGN_OR_RETURN(const json::object body, ParseObject(ctx.request.body));
   const json::value* props = body.if_contains("properties");
-  if (props == nullptr || !props->is_object() || Text(props->as_object(), "roleName").empty()) {
+  if (props == nullptr || !props->is_object() || TextOf(props->as_object(), "roleName").empty()) {
     return InvalidArgumentError("'properties.roleName' is required.")
         .WithArmCode("InvalidRequestContent")
         .WithTarget("properties.roleName");

@@ -4,7 +4,6 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <regex>
 
 #include "reprieve/base/status_macros.h"
 #include "reprieve/base/strings.h"
@@ -29,11 +28,6 @@ constexpr const char* kLocations[] = {"East US",     "East US 2",      "West US"
 
 const TypePolicy& ResourcesPolicy(const ApiState& state) {
   return *state.service.catalog().Find(core::kResourceGroupType);
-}
-
-bool IsGuid(const std::string& text) {
-  static const std::regex kGuid("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  return std::regex_match(text, kGuid);
 }
 
 json::object ResourceTypeObject(std::string name, const TypePolicy& policy) {

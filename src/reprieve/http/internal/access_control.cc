@@ -3,6 +3,7 @@
 #include "reprieve/base/status_macros.h"
 #include "reprieve/base/strings.h"
 #include "reprieve/core/model/resource.h"
+#include "reprieve/http/internal/wire.h"
 
 namespace reprieve::http::internal {
 namespace json = boost::json;
@@ -12,11 +13,6 @@ json::object ParseBody(const core::ResourceRecord& record) {
   std::error_code ec;
   json::value value = json::parse(record.body, ec);
   return !ec && value.is_object() ? std::move(value.as_object()) : json::object();
-}
-
-std::string Text(const json::object& object, std::string_view name) {
-  const json::value* v = object.if_contains(name);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
 std::vector<std::string> Strings(const json::value* array) {
@@ -53,10 +49,10 @@ core::RoleAssignment AssignmentFromRecord(const core::ResourceRecord& record) {
   const json::object body = ParseBody(record);
   core::RoleAssignment assignment;
   assignment.id = AsciiLower(record.name);
-  assignment.scope = Text(body, "scope");
-  assignment.role_definition_id = RoleGuid(Text(body, "roleDefinitionId"));
-  assignment.principal_id = AsciiLower(Text(body, "principalId"));
-  const std::string type = Text(body, "principalType");
+  assignment.scope = TextOf(body, "scope");
+  assignment.role_definition_id = RoleGuid(TextOf(body, "roleDefinitionId"));
+  assignment.principal_id = AsciiLower(TextOf(body, "principalId"));
+  const std::string type = TextOf(body, "principalType");
   assignment.principal_kind = type == "User"    ? core::PrincipalKind::kUser
                               : type == "Group" ? core::PrincipalKind::kGroup
                                                 : core::PrincipalKind::kServicePrincipal;
@@ -67,8 +63,8 @@ core::RoleDefinition DefinitionFromRecord(const core::ResourceRecord& record) {
   const json::object body = ParseBody(record);
   core::RoleDefinition role;
   role.id = AsciiLower(record.name);
-  role.role_name = Text(body, "roleName");
-  role.description = Text(body, "description");
+  role.role_name = TextOf(body, "roleName");
+  role.description = TextOf(body, "description");
   role.built_in = false;
   if (const json::value* permissions = body.if_contains("permissions");
       permissions && permissions->is_array()) {
@@ -142,8 +138,8 @@ Result<std::shared_ptr<const AccessSnapshot>> AccessControl::Build(uint64_t gene
                             All(records_, core::kApplicationType, "/reprieve/directory/"));
   for (const core::ResourceRecord& record : apps) {
     json::object body = ParseBody(record);
-    const std::string id = AsciiLower(Text(body, "id"));
-    directory.application_by_app_id[AsciiLower(Text(body, "appId"))] = id;
+    const std::string id = AsciiLower(TextOf(body, "id"));
+    directory.application_by_app_id[AsciiLower(TextOf(body, "appId"))] = id;
     std::error_code ec;
     const json::value secrets = json::parse(record.secrets.empty() ? "{}" : record.secrets, ec);
     auto& hashes = directory.secrets[id];
@@ -160,8 +156,8 @@ Result<std::shared_ptr<const AccessSnapshot>> AccessControl::Build(uint64_t gene
                             All(records_, core::kServicePrincipalType, "/reprieve/directory/"));
   for (const core::ResourceRecord& record : sps) {
     json::object body = ParseBody(record);
-    const std::string id = AsciiLower(Text(body, "id"));
-    directory.service_principal_by_app_id[AsciiLower(Text(body, "appId"))] = id;
+    const std::string id = AsciiLower(TextOf(body, "id"));
+    directory.service_principal_by_app_id[AsciiLower(TextOf(body, "appId"))] = id;
     directory.service_principals.emplace(id, std::move(body));
   }
   return std::make_shared<const AccessSnapshot>(

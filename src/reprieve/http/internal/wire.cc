@@ -629,6 +629,22 @@ HttpResponse ListResponse(const RequestContext& ctx, json::array items, const co
   return JsonResponse(200, body);
 }
 
+std::string TextOf(const json::object& object, std::string_view name) {
+  const json::value* v = object.if_contains(name);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+bool IsGuid(std::string_view text) {
+  if (text.size() != 36) return false;
+  for (size_t idx = 0; idx < text.size(); ++idx) {
+    const char c = text[idx];
+    const bool dash = idx == 8 || idx == 13 || idx == 18 || idx == 23;
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (dash ? c != '-' : !hex) return false;
+  }
+  return true;
+}
+
 core::OperationRecord SucceededOperation(const RequestContext& ctx, RandomSource& random) {
   core::OperationRecord op;
   op.id = random.NewUuid();

@@ -28,6 +28,12 @@ Result<boost::json::object> ParseObject(std::string_view body);
 // policy knows to their canonical spelling, so that validation and storage see one member.
 Status CanonicalizeKeys(boost::json::object& body, const core::TypePolicy* policy);
 
+// The string member `name` of `object`; "" if it is absent or not a string.
+std::string TextOf(const boost::json::object& object, std::string_view name);
+
+// Whether `text` is a GUID in its 8-4-4-4-12 hex form.
+bool IsGuid(std::string_view text);
+
 // The member at a dotted path ("sku.name"), or nullptr.
 const boost::json::value* Find(const boost::json::object& object, std::string_view path);
 
