@@ -1,9 +1,11 @@
 """The service-principal walk with the unmodified az CLI (Debian's azure-cli 2.45) in
 strict mode: the cloud registered with Reprieve's ADFS-style authority, `az login
 --identity` as the bootstrap administrator, `az ad sp create-for-rbac` for two pipelines,
-roles assigned with `az rest` (Debian's az crashes in its own role-assignment code before
-sending anything: Azure/azure-cli#24959), `az login --service-principal` as each, and the
-Cognitive Services recovery commands meeting Azure's authorization.
+roles assigned with the Python authorization SDK and with `az rest` (Debian's az crashes in
+its own role-assignment code before sending anything: Azure/azure-cli#24959), sign-in as
+each principal with `az login --service-principal` and with the Python SDK's
+ClientSecretCredential, and the Cognitive Services recovery commands meeting Azure's
+authorization.
 
     REPRIEVED_BIN=/path/to/reprieved /usr/bin/python3 -m unittest -v test_az
 """
@@ -15,6 +17,13 @@ import subprocess
 import tempfile
 import unittest
 import uuid
+
+from azure.core.credentials import AccessToken
+from azure.core.exceptions import HttpResponseError
+from azure.identity import ClientSecretCredential
+from azure.mgmt.authorization import AuthorizationManagementClient
+from azure.mgmt.authorization.models import RoleAssignmentCreateParameters
+from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 
 from reprieved import SUBSCRIPTION, TENANT, Reprieved
 
@@ -64,6 +73,26 @@ class AzTest(unittest.TestCase):
         self.assertNotEqual(done.returncode, 0, f"az {' '.join(args)} should fail: {done.stdout}")
         return done.stderr
 
+    def sdk(self, client, credential):
+        return client(credential, SUBSCRIPTION, base_url=self.server.url,
+                      credential_scopes=[self.server.url + "/.default"],
+                      connection_verify=self.server.ca, polling_interval=0.05)
+
+    def assign_with_sdk(self, object_id, role_name):
+        token = self.server.managed_identity_token(self.server.url + "/")
+
+        class Admin:
+            def get_token(self, *scopes, **kwargs):
+                return AccessToken(token, 2**31 - 1)
+
+        rbac = self.sdk(AuthorizationManagementClient, Admin())
+        scope = f"/subscriptions/{SUBSCRIPTION}"
+        [definition] = list(rbac.role_definitions.list(scope, filter=f"roleName eq '{role_name}'"))
+        created = rbac.role_assignments.create(scope, str(uuid.uuid4()), RoleAssignmentCreateParameters(
+            role_definition_id=definition.id, principal_id=object_id,
+            principal_type="ServicePrincipal"))
+        self.assertEqual(created.principal_id, object_id)
+
     def assign(self, object_id, role_id):
         scope = f"/subscriptions/{SUBSCRIPTION}"
         body = {"properties": {
@@ -89,7 +118,7 @@ class AzTest(unittest.TestCase):
         self.assertEqual([sp["appId"] for sp in listed], [reader["appId"]])
         reader_id = self.az("admin", "ad", "sp", "show", "--id", reader["appId"])["id"]
         contributor_id = self.az("admin", "ad", "sp", "show", "--id", contributor["appId"])["id"]
-        self.assign(reader_id, READER)
+        self.assign_with_sdk(reader_id, "Reader")
         self.assign(contributor_id, CONTRIBUTOR)
 
         # Running create-for-rbac again patches the application and replaces its secret.
@@ -114,6 +143,15 @@ class AzTest(unittest.TestCase):
                             "-l", "eastus", ok=False)
             self.assertIn("AuthorizationFailed", error, verb)
             self.assertIn(reader_id, error, verb)
+
+        # The same principal through the Python SDK's ClientSecretCredential.
+        as_reader = self.sdk(CognitiveServicesManagementClient, ClientSecretCredential(
+            TENANT, reader["appId"], reader["password"], authority=self.server.url,
+            instance_discovery=False, connection_verify=self.server.ca))
+        self.assertEqual([a.name for a in as_reader.deleted_accounts.list()], [NAME])
+        with self.assertRaises(HttpResponseError) as denied:
+            as_reader.deleted_accounts.begin_purge("eastus", RG, NAME).result()
+        self.assertEqual(denied.exception.status_code, 403)
 
         self.sign_in("contributor", contributor)
         self.az("contributor", "cognitiveservices", "account", "recover", "-g", RG, "-n", NAME,
