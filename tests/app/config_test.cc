@@ -16,6 +16,17 @@ TEST(ConfigTest, DefaultsServeLocalhostWithSqliteInData) {
   EXPECT_EQ(config.data_dir, "./data");
   EXPECT_EQ(config.store, "sqlite:./data/reprieve.db");
   EXPECT_FALSE(config.manual_clock);
+  EXPECT_FALSE(config.strict_auth);
+  EXPECT_TRUE(config.managed_identity);
+}
+
+TEST(ConfigTest, AuthModeAndManagedIdentity) {
+  ASSERT_OK_AND_ASSIGN(Config config,
+                       ParseFlags({"--auth", "strict", "--managed-identity=off"}));
+  EXPECT_TRUE(config.strict_auth);
+  EXPECT_FALSE(config.managed_identity);
+  EXPECT_THAT(ParseFlags({"--auth", "lax"}), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(ParseFlags({"--managed-identity", "maybe"}), StatusIs(StatusCode::kInvalidArgument));
 }
 
 TEST(ConfigTest, ParsesEveryFlagInBothForms) {

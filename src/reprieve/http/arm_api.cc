@@ -153,7 +153,6 @@ Status Authenticate(internal::ApiState& api, RequestContext& ctx, const internal
     if (api.auth_mode == AuthMode::kDev) {
       ctx.caller = known.foreign_caller;
       ctx.caller_object_id = internal::kDeveloperObjectId;
-      ctx.caller_tenant = api.default_tenant;
       return OkStatus();
     }
     return InvalidToken(verified.problem == internal::TokenProblem::kNotOurs
@@ -205,13 +204,12 @@ Status Authenticate(internal::ApiState& api, RequestContext& ctx, const internal
   }
   ctx.caller = core::Principal(claims.app_id, core::PrincipalType::kApplication);
   ctx.caller_object_id = claims.object_id;
-  ctx.caller_tenant = claims.tenant_id;
   return OkStatus();
 }
 
 Status Denied(const RequestContext& ctx, const std::string& action, const std::string& scope) {
   return PermissionDeniedError("The client '" + ctx.caller.name + "' with object id '" +
-                               ctx.caller_object_id +
+                               std::string(ctx.caller_object_id) +
                                "' does not have authorization to perform action '" + action +
                                "' over scope '" + scope +
                                "' or the scope is invalid. If access was recently granted, "

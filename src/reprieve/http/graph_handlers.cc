@@ -329,7 +329,7 @@ HandlerResult Users(ApiState&, RequestContext& ctx, const Operation&) {
 
 HandlerResult User(ApiState&, RequestContext& ctx, const Operation&) {
   const bool me = ctx.segments.size() == 3;
-  const std::string id = me ? ctx.caller_object_id : AsciiLower(ctx.segments[3]);
+  const std::string id = me ? std::string(ctx.caller_object_id) : AsciiLower(ctx.segments[3]);
   if (id != kDeveloperObjectId && !EqualsIgnoreCase(id, kDeveloperUpn)) {
     if (me) {
       return GraphBadRequest("/me request is only valid with delegated authentication flow.");

@@ -1,5 +1,7 @@
 #include "reprieve/core/authz/access_evaluator.h"
 
+#include <algorithm>
+
 #include "reprieve/base/strings.h"
 
 namespace reprieve::core {
@@ -82,16 +84,23 @@ AccessEvaluator::AccessEvaluator(std::vector<RoleDefinition> definitions,
   }
 }
 
+template <typename V>
+const V* AccessEvaluator::Lookup(const Index<V>& index, std::string_view id) {
+  const bool lower = std::none_of(id.begin(), id.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  const auto found = lower ? index.find(id) : index.find(AsciiLower(id));
+  return found == index.end() ? nullptr : &found->second;
+}
+
 const RoleDefinition* AccessEvaluator::Definition(std::string_view id) const {
-  const auto found = definition_index_.find(AsciiLower(id));
-  return found == definition_index_.end() ? nullptr : &definitions_[found->second];
+  const size_t* idx = Lookup(definition_index_, id);
+  return idx == nullptr ? nullptr : &definitions_[*idx];
 }
 
 AccessDecision AccessEvaluator::Evaluate(std::string_view principal_id, std::string_view action,
                                          std::string_view scope) const {
-  const auto found = by_principal_.find(AsciiLower(principal_id));
-  if (found == by_principal_.end()) return {};
-  for (const size_t idx : found->second) {
+  const std::vector<size_t>* found = Lookup(by_principal_, principal_id);
+  if (found == nullptr) return {};
+  for (const size_t idx : *found) {
     const RoleAssignment& assignment = assignments_[idx];
     if (!ScopeCovers(assignment.scope, scope)) continue;
     const RoleDefinition* role = Definition(assignment.role_definition_id);
@@ -104,9 +113,9 @@ AccessDecision AccessEvaluator::Evaluate(std::string_view principal_id, std::str
 
 bool AccessEvaluator::HoldsRoleAt(std::string_view principal_id, std::string_view role_id,
                                   std::string_view scope) const {
-  const auto found = by_principal_.find(AsciiLower(principal_id));
-  if (found == by_principal_.end()) return false;
-  for (const size_t idx : found->second) {
+  const std::vector<size_t>* found = Lookup(by_principal_, principal_id);
+  if (found == nullptr) return false;
+  for (const size_t idx : *found) {
     const RoleAssignment& assignment = assignments_[idx];
     if (EqualsIgnoreCase(assignment.role_definition_id, role_id) &&
         EqualsIgnoreCase(TrimSlash(assignment.scope), TrimSlash(scope))) {
@@ -118,9 +127,9 @@ bool AccessEvaluator::HoldsRoleAt(std::string_view principal_id, std::string_vie
 
 bool AccessEvaluator::HasAnyRoleTouching(std::string_view principal_id,
                                          std::string_view scope) const {
-  const auto found = by_principal_.find(AsciiLower(principal_id));
-  if (found == by_principal_.end()) return false;
-  for (const size_t idx : found->second) {
+  const std::vector<size_t>* found = Lookup(by_principal_, principal_id);
+  if (found == nullptr) return false;
+  for (const size_t idx : *found) {
     const std::string& assigned = assignments_[idx].scope;
     if (ScopeCovers(assigned, scope) || ScopeCovers(scope, assigned)) return true;
   }

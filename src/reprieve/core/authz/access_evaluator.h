@@ -58,8 +58,18 @@ class AccessEvaluator {
  private:
   std::vector<RoleDefinition> definitions_;
   std::vector<RoleAssignment> assignments_;
-  std::unordered_map<std::string, size_t> definition_index_;
-  std::unordered_map<std::string, std::vector<size_t>> by_principal_;
+  // Keyed by lower-case id; looked up without a copy when the id already is.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  template <typename V>
+  using Index = std::unordered_map<std::string, V, Hash, std::equal_to<>>;
+  template <typename V>
+  static const V* Lookup(const Index<V>& index, std::string_view id);
+
+  Index<size_t> definition_index_;
+  Index<std::vector<size_t>> by_principal_;
 };
 
 }  // namespace reprieve::core

@@ -56,8 +56,9 @@ struct RequestContext {
   std::string api_version;  // as sent; empty if absent
   core::Principal caller;   // for systemData.createdBy / lastModifiedBy and their types
   Timestamp now{};
-  std::string caller_object_id{};  // the authenticated principal's object id
-  std::string caller_tenant{};     // its tenant
+  // The authenticated principal's object id (lower-case). Refers to a constant or to the
+  // thread's remembered token, which outlive the request.
+  std::string_view caller_object_id{};
   // The access snapshot the request was authorized against (null for public routes).
   std::shared_ptr<const AccessSnapshot> access{};
   bool oauth_errors = false;  // errors answer in OAuth's shape (token endpoints)
