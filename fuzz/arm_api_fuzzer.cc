@@ -14,6 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t space = line.find(' ');
   if (space == std::string_view::npos) return 0;
   reprieve::http::HttpRequest request;
+  request.from_loopback = true;
   request.method = std::string(line.substr(0, space));
   request.target = std::string(line.substr(space + 1));
   if (request.target.empty() || request.target.front() != '/') return 0;

@@ -244,6 +244,7 @@ void ScenarioTest::Run(const std::string& file) {
     ASSERT_TRUE(IsRequestLine(line)) << where(i) << ": expected a request, got '" << line << "'";
     const size_t request_line = i;
     http::HttpRequest request;
+    request.from_loopback = true;  // in process: the caller is this machine
     request.method = line.substr(0, line.find(' '));
     request.target = Substitute(line.substr(line.find(' ') + 1));
     if (request.target.rfind(kBase, 0) == 0) request.target.erase(0, std::strlen(kBase));

@@ -51,7 +51,8 @@ enum class Guard {
   kRootOwner,  // Owner at root scope
   kSignedIn,   // any authenticated principal
   kGraphRead,  // any principal, with a Graph token
-  kGraphWrite  // the directory action at root scope, with a Graph token
+  kGraphWrite  // Owner at root scope, with a Graph token (the directory is above every
+               // subscription: a role whose "*" matches is not enough)
 };
 
 struct Row {
@@ -406,8 +407,8 @@ bool Expected(const Row& row, const Principal& p, const std::map<std::string, Do
     case Guard::kGraphRead:
       return true;
     case Guard::kRootOwner:
-      return p.role == "Owner" && p.scopes == std::vector<std::string>{"/"};
     case Guard::kGraphWrite:
+      return p.role == "Owner" && p.scopes == std::vector<std::string>{"/"};
     case Guard::kRbac:
       return holds(row.action, row.scope) &&
              (row.also_action.empty() || holds(row.also_action, row.also_scope));
@@ -439,6 +440,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
                           const std::string& token, const std::string& body = "",
                           std::vector<std::pair<std::string, std::string>> headers = {}) {
     http::HttpRequest request{method, target, {{"host", kHost}}, body, true};
+    request.from_loopback = true;
     if (!token.empty()) request.headers.emplace_back("authorization", "Bearer " + token);
     for (auto& header : headers) request.headers.push_back(std::move(header));
     if (!body.empty() && body.front() == '{') {
@@ -625,6 +627,62 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAnswersAsAzuresRoleDefinitionsSay) {
   // Both outcomes are exercised in bulk.
   EXPECT_GT(allowed, 1000);
   EXPECT_GT(denied, 1000);
+}
+
+// A role acts wherever it is assignable, so writing it needs the write action at each of
+// its assignable scopes (Azure's LinkedAuthorizationFailed otherwise): an Owner of one group
+// may not widen a custom role that is assignable, and assigned, above it.
+TEST_F(AuthorizationMatrixTest, AnOwnerOfAGroupCannotRewriteARoleAssignableAboveIt) {
+  admin_arm_ = ManagedIdentityToken("https://localhost/");
+  admin_graph_ = ManagedIdentityToken("https://localhost/graph/");
+  const std::string role_id = "7a39ad13-5a1c-4c2b-9f2e-c0ffee000002";
+  const auto define = [&](const std::string& token, const std::string& scope,
+                          const json::array& assignable, const json::array& actions) {
+    return Send("PUT",
+                scope + "/providers/Microsoft.Authorization/roleDefinitions/" + role_id +
+                    "?api-version=2022-04-01",
+                token,
+                json::serialize(json::object{
+                    {"properties",
+                     json::object{{"roleName", "Reader of accounts"},
+                                  {"assignableScopes", assignable},
+                                  {"permissions", json::array{json::object{
+                                                      {"actions", actions},
+                                                      {"notActions", json::array()}}}}}}}));
+  };
+  ASSERT_EQ(define(admin_arm_, kS, json::array{kS},
+                   json::array{"Microsoft.CognitiveServices/accounts/read"})
+                .status,
+            201);
+  Principal group_owner = NewPrincipal("Owner of rg1");
+  Assign(group_owner, "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", kG);  // Owner
+  // Widening the role from the group it owns: refused, and the role is unchanged.
+  const auto widened = define(group_owner.arm_token, kG, json::array{"/"}, json::array{"*"});
+  EXPECT_EQ(widened.status, 403) << widened.body;
+  EXPECT_NE(widened.body.find("LinkedAuthorizationFailed"), std::string::npos) << widened.body;
+  const auto deleted = Send("DELETE",
+                            kG + "/providers/Microsoft.Authorization/roleDefinitions/" + role_id +
+                                "?api-version=2022-04-01",
+                            group_owner.arm_token);
+  EXPECT_EQ(deleted.status, 403) << deleted.body;
+  const auto shown = Send("GET",
+                          kS + "/providers/Microsoft.Authorization/roleDefinitions/" + role_id +
+                              "?api-version=2022-04-01",
+                          admin_arm_);
+  EXPECT_NE(shown.body.find("Microsoft.CognitiveServices/accounts/read"), std::string::npos)
+      << shown.body;
+  // A role assignable only at the subscription cannot be assigned at root.
+  const auto root = Send(
+      "PUT",
+      "/providers/Microsoft.Authorization/roleAssignments/" + random_->NewUuid() +
+          "?api-version=2022-04-01",
+      admin_arm_,
+      json::serialize(json::object{
+          {"properties",
+           json::object{{"roleDefinitionId",
+                         "/providers/Microsoft.Authorization/roleDefinitions/" + role_id},
+                        {"principalId", group_owner.object_id}}}}));
+  EXPECT_EQ(root.status, 403) << root.body;
 }
 
 }  // namespace

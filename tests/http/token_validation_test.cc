@@ -99,6 +99,7 @@ class TokenValidationTest : public ::testing::Test {
                           const std::string& token, const std::string& body = "",
                           const std::string& host = "localhost") {
     http::HttpRequest request{method, target, {{"host", host}}, body, true};
+    request.from_loopback = true;
     if (!token.empty()) request.headers.emplace_back("authorization", "Bearer " + token);
     request.headers.emplace_back("metadata", "true");
     return api_->Handle(request);
@@ -248,7 +249,22 @@ TEST_F(TokenValidationTest, TheManagedIdentityEndpointAnswersOnlyLoopbackCallers
   EXPECT_EQ(api_->Handle(remote).status, 403);
   http::HttpRequest forged{"POST", "/reprieve/msi/token", {{"host", "localhost"}},
                            "resource=https://localhost/", true};
+  forged.from_loopback = true;
   EXPECT_EQ(api_->Handle(forged).status, 400);
+  forged.headers.emplace_back("metadata", "false");
+  EXPECT_EQ(api_->Handle(forged).status, 400);
+  // A web page whose name was rebound to 127.0.0.1, or a proxy forwarding others.
+  http::HttpRequest rebound{"POST", "/reprieve/msi/token", {{"host", "evil.example:8443"},
+                            {"metadata", "true"}}, "resource=https://evil.example:8443/", true};
+  rebound.from_loopback = true;
+  EXPECT_EQ(api_->Handle(rebound).status, 403);
+  http::HttpRequest proxied{"POST", "/reprieve/msi/token", {{"host", "127.0.0.1:8443"},
+                            {"metadata", "true"}, {"x-forwarded-for", "203.0.113.7"}},
+                            "resource=https://127.0.0.1:8443/", true};
+  proxied.from_loopback = true;
+  EXPECT_EQ(api_->Handle(proxied).status, 403);
+  proxied.headers.pop_back();
+  EXPECT_EQ(api_->Handle(proxied).status, 200);
 }
 
 TEST_F(TokenValidationTest, TheManagedIdentityEndpointCanBeTurnedOff) {

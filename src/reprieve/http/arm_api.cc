@@ -16,6 +16,7 @@
 #include "reprieve/http/internal/token_service.h"
 #include "reprieve/http/internal/wire.h"
 
+#include <algorithm>
 #include <array>
 
 namespace reprieve::http {
@@ -119,13 +120,17 @@ const KnownToken& Recall(const internal::TokenService& tokens, std::string_view 
   for (const KnownToken& entry : entries) {
     if (entry.generation == generation && entry.token == token) return entry;
   }
+  // Filled aside and published whole: a throw half-way leaves no entry that answers for
+  // this token with another's claims.
+  KnownToken fresh;
+  fresh.generation = generation;
+  fresh.token = std::string(token);
+  fresh.verified = tokens.Verify(token);
+  fresh.foreign_caller = fresh.verified.problem == internal::TokenProblem::kNone
+                             ? core::Principal()
+                             : DecodeCaller(token);
   KnownToken& slot = entries[next++ % entries.size()];
-  slot.generation = generation;
-  slot.token = std::string(token);
-  slot.verified = tokens.Verify(token);
-  slot.foreign_caller = slot.verified.problem == internal::TokenProblem::kNone
-                            ? core::Principal()
-                            : DecodeCaller(token);
+  slot = std::move(fresh);
   return slot;
 }
 
@@ -230,10 +235,14 @@ Status Authorize(const RequestContext& ctx, const internal::Operation& op,
       if (rbac.HoldsRoleAt(ctx.caller_object_id, core::kOwnerRoleId, "/")) return OkStatus();
       return Denied(ctx, "Reprieve/admin/" + std::string(ctx.request.method == "GET" ? "read" : "write"),
                     "/");
-    case internal::Access::kActionOrStarter:
     case internal::Access::kGraphWrite:
+      // The directory is above every subscription: changing it (a secret of an Owner's
+      // application included) is for Owners at root, not for any role whose "*" matches.
+      if (rbac.HoldsRoleAt(ctx.caller_object_id, core::kOwnerRoleId, "/")) return OkStatus();
+      return Denied(ctx, op.action, "/");
+    case internal::Access::kActionOrStarter:
     case internal::Access::kAction: {
-      const std::string scope = op.route->access == internal::Access::kGraphWrite ? "/" : op.scope;
+      const std::string& scope = op.scope;
       if (!rbac.Evaluate(ctx.caller_object_id, op.action, scope).allowed) {
         return Denied(ctx, op.action, scope);
       }
@@ -291,9 +300,16 @@ HandlerResult Dispatch(internal::ApiState& api, RequestContext& ctx) {
   return route->handler(api, ctx, op);
 }
 
+// "https://host[:port]" of the request. A Host header that is not a host name or address
+// with an optional port (a path, a user, a space) is not trusted: token audiences and
+// issuers are built from it.
 std::string BaseUrl(const HttpRequest& request) {
   std::string_view host = request.Header("host");
-  if (host.empty()) host = "localhost";
+  const bool valid = !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+  });
+  if (!valid) host = "localhost";
   return std::string(request.secure ? "https://" : "http://") + std::string(host);
 }
 

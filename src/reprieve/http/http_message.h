@@ -15,7 +15,7 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
   bool secure = true;  // received over TLS (absolute URLs use https)
-  bool from_loopback = true;  // the peer's address is a loopback address (127/8, ::1)
+  bool from_loopback = false;  // the peer's address is a loopback address (127/8, ::1)
 
   // The first header with this (lower-case) name; empty if none.
   std::string_view Header(std::string_view lower_name) const;

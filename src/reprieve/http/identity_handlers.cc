@@ -113,7 +113,10 @@ Result<std::string> IssueFor(ApiState& state, const RequestContext& ctx,
   return state.tokens.Issue(claims);
 }
 
-// Whether one of the application's passwords is `secret` and has not expired at `now`.
+// Whether one of the application's passwords is `secret` and has not expired at `now`. Its
+// start date is the client's own clock's (az sends its wall clock's now), which a manual
+// server clock lags behind, so only the end is enforced. A hash without its credential's
+// metadata matches nothing.
 bool SecretMatches(const AccessSnapshot& snapshot, const std::string& application_id,
                    const std::string& secret, Timestamp now) {
   const auto hashes = snapshot.directory.secrets.find(application_id);
@@ -122,18 +125,14 @@ bool SecretMatches(const AccessSnapshot& snapshot, const std::string& applicatio
     return false;
   }
   const json::value* passwords = app->second.if_contains("passwordCredentials");
-  for (const auto& [key_id, hash] : hashes->second) {
-    if (!VerifySecret(secret, hash)) continue;
-    if (passwords == nullptr || !passwords->is_array()) return true;
-    for (const json::value& password : passwords->as_array()) {
-      if (!password.is_object()) continue;
-      const json::value* id = password.as_object().if_contains("keyId");
-      const json::value* end = password.as_object().if_contains("endDateTime");
-      if (id == nullptr || !id->is_string() || id->as_string() != key_id) continue;
-      const auto until = end && end->is_string() ? ParseRfc3339(end->as_string()) : std::nullopt;
-      return !until || *until > now;
-    }
-    return true;
+  if (passwords == nullptr || !passwords->is_array()) return false;
+  for (const json::value& password : passwords->as_array()) {
+    if (!password.is_object()) continue;
+    const json::object& credential = password.as_object();
+    const auto hash = hashes->second.find(TextOf(credential, "keyId"));
+    if (hash == hashes->second.end() || !VerifySecret(secret, hash->second)) continue;
+    const auto end = ParseRfc3339(TextOf(credential, "endDateTime"));
+    return end && now < *end;
   }
   return false;
 }
@@ -207,14 +206,24 @@ HandlerResult ManagedIdentityToken(ApiState& state, const RequestContext& ctx) {
     return NotFoundError("The managed-identity endpoint is turned off (--managed-identity off).")
         .WithArmCode("ManagedIdentityDisabled");
   }
-  if (!ctx.request.from_loopback) {
+  // Only callers on this machine, reached directly (not through a proxy that forwards
+  // others) and by a loopback name (a DNS-rebound name is a web page's, not a local tool's).
+  const std::string host = std::string(ctx.request.Header("host"));
+  const std::string host_name = host.substr(0, host.front() == '[' ? host.find(']') + 1
+                                                                   : host.rfind(':'));
+  const bool loopback_name = host_name == "localhost" || host_name == "[::1]" ||
+                             host_name.rfind("127.", 0) == 0;
+  if (!ctx.request.from_loopback || !loopback_name ||
+      !ctx.request.Header("x-forwarded-for").empty() || !ctx.request.Header("forwarded").empty()) {
     return PermissionDeniedError(
-               "The managed-identity endpoint answers only callers on this machine.")
+               "The managed-identity endpoint answers only callers on this machine that "
+               "address it by a loopback name, directly.")
         .WithArmCode("ManagedIdentityLoopbackOnly");
   }
   // As Azure's identity endpoints do, a request must say it is one (a header no browser
   // or redirected request sends), so that no forged cross-site request obtains a token.
-  if (ctx.request.Header("metadata").empty() && ctx.request.Header("x-identity-header").empty()) {
+  if (!EqualsIgnoreCase(ctx.request.Header("metadata"), "true") &&
+      ctx.request.Header("x-identity-header").empty()) {
     return InvalidArgumentError(
                "Required metadata header not specified: send 'Metadata: true'.")
         .WithArmCode("MissingMetadataHeader");

@@ -4,6 +4,7 @@
 // handlers keep the records and render them byte-stable.
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <regex>
 
 #include "reprieve/base/status_macros.h"
@@ -156,10 +157,19 @@ HandlerResult PutAssignment(ApiState& state, RequestContext& ctx, const Operatio
   }
   const AccessSnapshot& snapshot = *ctx.access;
   const std::string role_guid = RoleGuid(role_id);
-  if (snapshot.evaluator.Definition(role_guid) == nullptr) {
+  const core::RoleDefinition* role = snapshot.evaluator.Definition(role_guid);
+  if (role == nullptr) {
     return InvalidArgumentError("The specified role definition with ID '" + role_guid +
                                 "' does not exist.")
         .WithArmCode("RoleDefinitionDoesNotExist");
+  }
+  if (!std::any_of(role->assignable_scopes.begin(), role->assignable_scopes.end(),
+                   [&](const std::string& assignable) {
+                     return core::ScopeCovers(assignable, op.scope);
+                   })) {
+    return PermissionDeniedError("The role definition '" + role_guid +
+                                 "' is not assignable at scope '" + op.scope + "'.")
+        .WithArmCode("RoleAssignmentScopeNotAllowed");
   }
   const bool is_user = principal_id == kDeveloperObjectId;
   if (!is_user && snapshot.directory.service_principals.count(principal_id) == 0) {
@@ -289,6 +299,16 @@ HandlerResult PutDefinition(ApiState& state, RequestContext& ctx, const Operatio
   if (scopes == nullptr || !scopes->is_array() || scopes->as_array().empty()) {
     stored["assignableScopes"] = json::array{op.scope};
   }
+  std::vector<std::string> reached;
+  for (const json::value& scope : stored.at("assignableScopes").as_array()) {
+    if (!scope.is_string() || scope.as_string().empty() || scope.as_string().front() != '/') {
+      return InvalidArgumentError("Each of 'properties.assignableScopes' must be an ARM scope "
+                                  "such as '/subscriptions/{id}'.")
+          .WithArmCode("InvalidRequestContent")
+          .WithTarget("properties.assignableScopes");
+    }
+    reached.emplace_back(scope.as_string());
+  }
   core::ResourceRecord record;
   record.key = core::RoleDefinitionKey(guid);
   record.id = std::string(kDefinitions) + guid;
@@ -297,6 +317,15 @@ HandlerResult PutDefinition(ApiState& state, RequestContext& ctx, const Operatio
   record.body = json::serialize(stored);
   record.created_at = record.changed_at = ctx.now;
   auto existing = state.access_records.Get(record.key);
+  // A role acts wherever it is assignable: writing it needs the write action at each of its
+  // assignable scopes, the ones it had and the ones it gets.
+  if (existing.has_value()) {
+    for (std::string& scope : DefinitionFromRecord(*existing).assignable_scopes) {
+      reached.push_back(std::move(scope));
+    }
+  }
+  REPRIEVE_RETURN_IF_ERROR(RequireLinkedScopes(*ctx.access, ctx.caller.name, ctx.caller_object_id,
+                                               op.action, op.scope, reached));
   if (existing.has_value()) {
     REPRIEVE_RETURN_IF_ERROR(state.access_records.Replace(record, existing->version));
   } else {
@@ -310,8 +339,17 @@ HandlerResult Definition(ApiState& state, RequestContext& ctx, const Operation& 
   if (ctx.request.method == "PUT") return PutDefinition(state, ctx, op);
   const std::string guid = AsciiLower(ctx.segments.back());
   if (ctx.request.method == "DELETE") {
+    for (const core::RoleDefinition& role : core::BuiltinRoles()) {
+      if (role.id == guid) {
+        return PermissionDeniedError("Built-in role definitions cannot be deleted.")
+            .WithArmCode("RoleDefinitionDeleteNotAllowed");
+      }
+    }
     auto existing = state.access_records.Get(core::RoleDefinitionKey(guid));
     if (!existing.has_value()) return EmptyResponse(204);
+    REPRIEVE_RETURN_IF_ERROR(RequireLinkedScopes(
+        *ctx.access, ctx.caller.name, ctx.caller_object_id, op.action, op.scope,
+        DefinitionFromRecord(*existing).assignable_scopes));
     for (const core::ResourceRecord& record : ctx.access->assignment_records) {
       if (AssignmentFromRecord(record).role_definition_id == guid) {
         return AlreadyExistsError("There are existing role assignments referencing the role.")

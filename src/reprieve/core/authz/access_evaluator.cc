@@ -45,7 +45,8 @@ bool ActionMatches(std::string_view pattern, std::string_view action) {
 bool ScopeCovers(std::string_view assignment_scope, std::string_view scope) {
   assignment_scope = TrimSlash(assignment_scope);
   scope = TrimSlash(scope);
-  if (assignment_scope == "/" || assignment_scope.empty()) return true;
+  if (assignment_scope.empty()) return false;  // not a scope: grants nothing
+  if (assignment_scope == "/") return true;
   if (scope.size() < assignment_scope.size()) return false;
   if (!EqualsIgnoreCase(scope.substr(0, assignment_scope.size()), assignment_scope)) return false;
   return scope.size() == assignment_scope.size() || scope[assignment_scope.size()] == '/';

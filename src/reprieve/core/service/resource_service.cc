@@ -246,7 +246,9 @@ Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
   {
     ListQuery assignments;
     assignments.type = std::string(kRoleAssignmentType);
-    assignments.key_prefix = AssignmentsUnder(group_record->key) + "providers/";
+    assignments.key_prefix =
+        AssignmentsUnder(group_record->key) + "providers/microsoft.authorization/roleassignments/";
+    assignments.state = LifecycleState::kActive;
     assignments.limit = 1000;
     while (true) {
       REPRIEVE_ASSIGN_OR_RETURN(Page page, store_.List(assignments));

@@ -39,6 +39,23 @@ Result<std::vector<core::ResourceRecord>> All(core::AccessRecords& records,
 
 }  // namespace
 
+Status RequireLinkedScopes(const AccessSnapshot& snapshot, std::string_view client,
+                           std::string_view principal, const std::string& action,
+                           const std::string& scope,
+                           const std::vector<std::string>& linked_scopes) {
+  for (const std::string& linked : linked_scopes) {
+    if (snapshot.evaluator.Evaluate(principal, action, linked).allowed) continue;
+    return PermissionDeniedError(
+               "The client '" + std::string(client) + "' with object id '" +
+               std::string(principal) + "' has permission to perform action '" + action +
+               "' on scope '" + scope + "'; however, it does not have permission to perform "
+               "action(s) '" + action + "' on the linked scope(s) '" + linked +
+               "' (respectively) or the linked scope(s) are invalid.")
+        .WithArmCode("LinkedAuthorizationFailed");
+  }
+  return OkStatus();
+}
+
 std::string RoleGuid(std::string_view role_definition_id) {
   const size_t slash = role_definition_id.rfind('/');
   return AsciiLower(slash == std::string_view::npos ? role_definition_id

@@ -65,6 +65,14 @@ class AccessControl {
   std::shared_ptr<const AccessSnapshot> current_;
 };
 
+// ok if `principal` holds `action` at every one of `linked_scopes` (the scopes a request
+// at `scope` also reaches, such as a custom role's assignable scopes); else 403
+// LinkedAuthorizationFailed, Azure's answer, naming the first it lacks.
+Status RequireLinkedScopes(const AccessSnapshot& snapshot, std::string_view client,
+                           std::string_view principal, const std::string& action,
+                           const std::string& scope,
+                           const std::vector<std::string>& linked_scopes);
+
 // Decoding of the stored bodies.
 core::RoleAssignment AssignmentFromRecord(const core::ResourceRecord& record);
 core::RoleDefinition DefinitionFromRecord(const core::ResourceRecord& record);

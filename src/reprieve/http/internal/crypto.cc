@@ -84,7 +84,9 @@ Result<std::unique_ptr<SigningKey>> SigningKey::FromPem(std::string_view pem) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(
       BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
   if (!bio) return InternalError("OpenSSL could not allocate a buffer");
-  Pkey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  // An encrypted key is refused, never prompted for: the callback supplies no passphrase.
+  const auto no_passphrase = [](char*, int, int, void*) { return 0; };
+  Pkey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
   if (!key || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_EC) {
     return InvalidArgumentError("the token signing key is not a PEM EC private key");
   }

@@ -189,6 +189,7 @@ json::object TokenService::Jwks() const {
 }
 
 Status TokenService::Rotate() {
+  std::lock_guard<std::mutex> rotating(rotate_mu_);
   REPRIEVE_ASSIGN_OR_RETURN(std::unique_ptr<SigningKey> fresh, SigningKey::Generate());
   std::string pem;
   {

@@ -77,6 +77,7 @@ class TokenService {
   TokenService() = default;
   std::string PemLocked() const;
 
+  std::mutex rotate_mu_;  // one rotation (and its write to disk) at a time, in order
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<const SigningKey>> keys_;  // current first; at most two
   std::function<Status(const std::string&)> persist_;

@@ -187,7 +187,11 @@ class BeastServer final : public HttpServer {
     beast::flat_buffer buffer;
     boost::system::error_code peer_ec;
     const auto peer = beast::get_lowest_layer(stream).socket().remote_endpoint(peer_ec);
-    const bool from_loopback = !peer_ec && peer.address().is_loopback();
+    const auto address = peer.address();
+    const bool from_loopback =
+        !peer_ec && (address.is_loopback() ||
+                     (address.is_v6() && address.to_v6().is_v4_mapped() &&
+                      address.to_v6().to_v4().is_loopback()));
     while (true) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.body_limit(options_.max_body_bytes);
