@@ -108,15 +108,19 @@ void AddType(std::vector<Row>& rows, const std::string& ns, const std::string& t
   }
 }
 
+// The subscription-wide list of a deleted collection: `{ns}/{collection}/read`.
+void AddDeletedList(std::vector<Row>& rows, const std::string& ns, const std::string& collection) {
+  const std::string path = kS + "/providers/" + ns + "/" + collection;
+  rows.push_back({"/subscriptions/{subscriptionId}/providers/" + ns + "/" + collection, "GET", path,
+                  Guard::kRbac, ns + "/" + collection + "/read", path});
+}
+
 std::vector<Row> Rows() {
   std::vector<Row> rows;
   const std::string sub_providers = "/subscriptions/{subscriptionId}/providers/";
   // Cognitive Services: Microsoft.CognitiveServices operations (Azure docs).
   AddType(rows, "Microsoft.CognitiveServices", "accounts", "acct1", true);
-  rows.push_back({sub_providers + "Microsoft.CognitiveServices/deletedAccounts", "GET",
-                  kS + "/providers/Microsoft.CognitiveServices/deletedAccounts", Guard::kRbac,
-                  "Microsoft.CognitiveServices/deletedAccounts/read",
-                  kS + "/providers/Microsoft.CognitiveServices/deletedAccounts"});
+  AddDeletedList(rows, "Microsoft.CognitiveServices", "deletedAccounts");
   const std::string cs_deleted =
       kS + "/providers/Microsoft.CognitiveServices/locations/eastus/resourceGroups/rg1/"
            "deletedAccounts/acct1";
@@ -133,10 +137,7 @@ std::vector<Row> Rows() {
   // API Management: purge needs locations/deletedservices/delete and, at subscription
   // scope, deletedservices/read (the API Management soft-delete document).
   AddType(rows, "Microsoft.ApiManagement", "service", "apim1", false);
-  rows.push_back({sub_providers + "Microsoft.ApiManagement/deletedservices", "GET",
-                  kS + "/providers/Microsoft.ApiManagement/deletedservices", Guard::kRbac,
-                  "Microsoft.ApiManagement/deletedservices/read",
-                  kS + "/providers/Microsoft.ApiManagement/deletedservices"});
+  AddDeletedList(rows, "Microsoft.ApiManagement", "deletedservices");
   const std::string apim_deleted =
       kS + "/providers/Microsoft.ApiManagement/locations/eastus/deletedservices/apim1";
   const std::string apim_pattern =
@@ -164,8 +165,7 @@ std::vector<Row> Rows() {
     AddCrud(rows, ws_pattern + child + "/{childName}", ws + child + "/c1", type);
   }
   const std::string ml = "Microsoft.MachineLearningServices/deletedWorkspaces";
-  rows.push_back({sub_providers + ml, "GET", kS + "/providers/" + ml, Guard::kRbac,
-                  ml + "/read", kS + "/providers/" + ml});
+  AddDeletedList(rows, "Microsoft.MachineLearningServices", "deletedWorkspaces");
   const std::string ml_group_pattern =
       "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/" + ml;
   const std::string ml_group = kG + "/providers/" + ml;
@@ -183,8 +183,7 @@ std::vector<Row> Rows() {
   AddType(rows, "Microsoft.KeyVault", "managedHSMs", "hsm1", false);
   for (const std::string collection : {"deletedVaults", "deletedManagedHSMs"}) {
     const std::string ns = "Microsoft.KeyVault/";
-    rows.push_back({sub_providers + ns + collection, "GET", kS + "/providers/" + ns + collection,
-                    Guard::kRbac, ns + collection + "/read", kS + "/providers/" + ns + collection});
+    AddDeletedList(rows, "Microsoft.KeyVault", collection);
     const std::string item = kS + "/providers/" + ns + "locations/eastus/" + collection + "/kv1";
     const std::string pattern = sub_providers + ns + "locations/{location}/" + collection + "/{name}";
     rows.push_back({pattern, "GET", item, Guard::kRbac, ns + "locations/" + collection + "/read",
@@ -195,10 +194,7 @@ std::vector<Row> Rows() {
 
   // Storage accounts (Azure docs); deleted accounts are read-only (no purge).
   AddType(rows, "Microsoft.Storage", "storageAccounts", "st1", false);
-  rows.push_back({sub_providers + "Microsoft.Storage/deletedAccounts", "GET",
-                  kS + "/providers/Microsoft.Storage/deletedAccounts", Guard::kRbac,
-                  "Microsoft.Storage/deletedAccounts/read",
-                  kS + "/providers/Microsoft.Storage/deletedAccounts"});
+  AddDeletedList(rows, "Microsoft.Storage", "deletedAccounts");
   const std::string st_deleted =
       kS + "/providers/Microsoft.Storage/locations/eastus/deletedAccounts/st1";
   rows.push_back({sub_providers + "Microsoft.Storage/locations/{location}/deletedAccounts/{name}",
