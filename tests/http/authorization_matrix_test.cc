@@ -489,9 +489,11 @@ class AuthorizationMatrixTest : public ::testing::Test {
     return p;
   }
 
-  void Assign(const Principal& p, const std::string& role_id, const std::string& scope) {
+  // The managed identity assigns `role_id` to `principal_id` at `scope`.
+  http::HttpResponse PutAssignment(const std::string& principal_id, const std::string& role_id,
+                                   const std::string& scope) {
     const std::string prefix = scope == "/" ? "" : scope;
-    auto response = Send(
+    return Send(
         "PUT",
         prefix + "/providers/Microsoft.Authorization/roleAssignments/" + random_->NewUuid() +
             "?api-version=2022-04-01",
@@ -500,9 +502,31 @@ class AuthorizationMatrixTest : public ::testing::Test {
             {"properties",
              json::object{{"roleDefinitionId",
                            "/providers/Microsoft.Authorization/roleDefinitions/" + role_id},
-                          {"principalId", p.object_id},
+                          {"principalId", principal_id},
                           {"principalType", "ServicePrincipal"}}}}));
+  }
+
+  void Assign(const Principal& p, const std::string& role_id, const std::string& scope) {
+    const auto response = PutAssignment(p.object_id, role_id, scope);
     ASSERT_EQ(response.status, 201) << response.body;
+  }
+
+  // PUT of the custom role `role_id` ("name", assignable at `assignable`, granting `actions`)
+  // at `scope`, with `token`.
+  http::HttpResponse PutRoleDefinition(const std::string& token, const std::string& scope,
+                                       const std::string& role_id, const std::string& name,
+                                       const json::array& assignable, const json::array& actions) {
+    return Send("PUT",
+                scope + "/providers/Microsoft.Authorization/roleDefinitions/" + role_id +
+                    "?api-version=2022-04-01",
+                token,
+                json::serialize(json::object{
+                    {"properties",
+                     json::object{{"roleName", name},
+                                  {"assignableScopes", assignable},
+                                  {"permissions", json::array{json::object{
+                                                      {"actions", actions},
+                                                      {"notActions", json::array()}}}}}}}));
   }
 
   ManualClock clock_;
@@ -544,19 +568,9 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAnswersAsAzuresRoleDefinitionsSay) {
                                  "Microsoft.CognitiveServices/deletedAccounts/read",
                                  "Microsoft.CognitiveServices/locations/*/deletedAccounts/read"},
                                 {}};
-  auto defined = Send(
-      "PUT",
-      kS + "/providers/Microsoft.Authorization/roleDefinitions/" + custom_id +
-          "?api-version=2022-04-01",
-      admin_arm_,
-      json::serialize(json::object{
-          {"properties",
-           json::object{{"roleName", "Custom reader"},
-                        {"assignableScopes", json::array{"/"}},
-                        {"permissions",
-                         json::array{json::object{
-                             {"actions", json::value_from(all_roles["Custom reader"].actions)},
-                             {"notActions", json::array()}}}}}}}));
+  const auto defined =
+      PutRoleDefinition(admin_arm_, kS, custom_id, "Custom reader", json::array{"/"},
+                        json::value_from(all_roles["Custom reader"].actions).as_array());
   ASSERT_EQ(defined.status, 201) << defined.body;
 
   const std::vector<std::string> role_names = {"Owner",
@@ -634,17 +648,7 @@ TEST_F(AuthorizationMatrixTest, AnOwnerOfAGroupCannotRewriteARoleAssignableAbove
   const std::string role_id = "7a39ad13-5a1c-4c2b-9f2e-c0ffee000002";
   const auto define = [&](const std::string& token, const std::string& scope,
                           const json::array& assignable, const json::array& actions) {
-    return Send("PUT",
-                scope + "/providers/Microsoft.Authorization/roleDefinitions/" + role_id +
-                    "?api-version=2022-04-01",
-                token,
-                json::serialize(json::object{
-                    {"properties",
-                     json::object{{"roleName", "Reader of accounts"},
-                                  {"assignableScopes", assignable},
-                                  {"permissions", json::array{json::object{
-                                                      {"actions", actions},
-                                                      {"notActions", json::array()}}}}}}}));
+    return PutRoleDefinition(token, scope, role_id, "Reader of accounts", assignable, actions);
   };
   ASSERT_EQ(define(admin_arm_, kS, json::array{kS},
                    json::array{"Microsoft.CognitiveServices/accounts/read"})
@@ -668,16 +672,7 @@ TEST_F(AuthorizationMatrixTest, AnOwnerOfAGroupCannotRewriteARoleAssignableAbove
   EXPECT_NE(shown.body.find("Microsoft.CognitiveServices/accounts/read"), std::string::npos)
       << shown.body;
   // A role assignable only at the subscription cannot be assigned at root.
-  const auto root = Send(
-      "PUT",
-      "/providers/Microsoft.Authorization/roleAssignments/" + random_->NewUuid() +
-          "?api-version=2022-04-01",
-      admin_arm_,
-      json::serialize(json::object{
-          {"properties",
-           json::object{{"roleDefinitionId",
-                         "/providers/Microsoft.Authorization/roleDefinitions/" + role_id},
-                        {"principalId", group_owner.object_id}}}}));
+  const auto root = PutAssignment(group_owner.object_id, role_id, "/");
   EXPECT_EQ(root.status, 403) << root.body;
 }
 

@@ -32,7 +32,7 @@ struct ArmApi::State {
         routes(internal::BuildRouteTable(service.catalog())),
         api{service,           clock,          random,          options.manual_clock,
             std::move(options.sweep_now),      std::move(options.default_tenant),
-            options.auth,      options.managed_identity, service.access(), access,
+            options.auth,      options.managed_identity, access,
             *tokens,           routes} {}
 
   // Declared before `api`, which refers to them.

@@ -154,13 +154,13 @@ HandlerResult Applications(ApiState& state, RequestContext& ctx, const Operation
   if (const json::value* uris = body.if_contains("identifierUris"); uris && uris->is_array()) {
     app["identifierUris"] = *uris;
   }
-  REPRIEVE_RETURN_IF_ERROR(state.access_records.Create(
+  REPRIEVE_RETURN_IF_ERROR(state.service.access().Create(
       DirectoryRecord(core::kApplicationType, app, "{}", ctx.now), "Request_BadRequest"));
   return JsonResponse(201, Shown(app, "#microsoft.graph.application"));
 }
 
 Result<core::ResourceRecord> ApplicationRecord(ApiState& state, const std::string& id) {
-  auto record = state.access_records.Get(core::DirectoryKey(core::kApplicationType, id));
+  auto record = state.service.access().Get(core::DirectoryKey(core::kApplicationType, id));
   if (!record.has_value() && record.status().code() == StatusCode::kNotFound) {
     return GraphNotFound(id);
   }
@@ -175,13 +175,13 @@ HandlerResult Application(ApiState& state, RequestContext& ctx, const Operation&
     return JsonResponse(200, Shown(app, "#microsoft.graph.application"));
   }
   if (ctx.request.method == "DELETE") {
-    REPRIEVE_RETURN_IF_ERROR(state.access_records.Erase(record.key).status());
+    REPRIEVE_RETURN_IF_ERROR(state.service.access().Erase(record.key).status());
     // Deleting an application deletes its service principal, as in Entra ID.
     const auto sp = ctx.access->directory.service_principal_by_app_id.find(
         AsciiLower(TextOf(app, "appId")));
     if (sp != ctx.access->directory.service_principal_by_app_id.end()) {
       REPRIEVE_RETURN_IF_ERROR(
-          state.access_records.Erase(core::DirectoryKey(core::kServicePrincipalType, sp->second))
+          state.service.access().Erase(core::DirectoryKey(core::kServicePrincipalType, sp->second))
               .status());
     }
     return EmptyResponse(204);
@@ -192,7 +192,7 @@ HandlerResult Application(ApiState& state, RequestContext& ctx, const Operation&
   }
   record.body = json::serialize(app);
   record.changed_at = ctx.now;
-  REPRIEVE_RETURN_IF_ERROR(state.access_records.Replace(record, record.version));
+  REPRIEVE_RETURN_IF_ERROR(state.service.access().Replace(record, record.version));
   return EmptyResponse(204);
 }
 
@@ -256,7 +256,7 @@ HandlerResult Password(ApiState& state, RequestContext& ctx, const Operation&) {
   record.body = json::serialize(app);
   record.secrets = json::serialize(secrets);
   record.changed_at = ctx.now;
-  REPRIEVE_RETURN_IF_ERROR(state.access_records.Replace(record, record.version));
+  REPRIEVE_RETURN_IF_ERROR(state.service.access().Replace(record, record.version));
   return response;
 }
 
@@ -294,7 +294,7 @@ HandlerResult ServicePrincipals(ApiState& state, RequestContext& ctx, const Oper
                   {"accountEnabled", enabled && enabled->is_bool() ? enabled->as_bool() : true},
                   {"appOwnerOrganizationId", state.default_tenant},
                   {"createdDateTime", FormatRfc3339(ctx.now)}};
-  REPRIEVE_RETURN_IF_ERROR(state.access_records.Create(
+  REPRIEVE_RETURN_IF_ERROR(state.service.access().Create(
       DirectoryRecord(core::kServicePrincipalType, sp, "", ctx.now),
       "Request_MultipleObjectsWithSameKeyValue"));
   return JsonResponse(201, Shown(sp, "#microsoft.graph.servicePrincipal"));
@@ -312,7 +312,7 @@ HandlerResult ServicePrincipal(ApiState& state, RequestContext& ctx, const Opera
                            "administrator.");
   }
   REPRIEVE_RETURN_IF_ERROR(
-      state.access_records.Erase(core::DirectoryKey(core::kServicePrincipalType, id)).status());
+      state.service.access().Erase(core::DirectoryKey(core::kServicePrincipalType, id)).status());
   return EmptyResponse(204);
 }
 

@@ -107,7 +107,6 @@ Result<std::string> IssueFor(ApiState& state, const RequestContext& ctx,
   claims.object_id = AsciiLower(text("id"));
   claims.app_id = AsciiLower(text("appId"));
   claims.display_name = text("displayName");
-  claims.is_app = true;
   claims.issued_at = claims.not_before = ctx.now;
   claims.expires_at = ctx.now + kTokenLifetime;
   return state.tokens.Issue(claims);

@@ -224,7 +224,7 @@ HandlerResult PutAssignment(ApiState& state, RequestContext& ctx, const Operatio
   record.body = json::serialize(stored);
   record.created_at = record.changed_at = ctx.now;
   record.created_by = record.changed_by = ctx.caller.name;
-  REPRIEVE_RETURN_IF_ERROR(state.access_records.Create(record, "RoleAssignmentExists"));
+  REPRIEVE_RETURN_IF_ERROR(state.service.access().Create(record, "RoleAssignmentExists"));
   return JsonResponse(201, AssignmentObject(record));
 }
 
@@ -232,13 +232,13 @@ HandlerResult Assignment(ApiState& state, RequestContext& ctx, const Operation& 
   REPRIEVE_RETURN_IF_ERROR(RequireAuthorizationApiVersion(ctx));
   if (ctx.request.method == "PUT") return PutAssignment(state, ctx, op);
   const std::string key = core::RoleAssignmentKey(op.scope, ctx.segments.back());
-  auto record = state.access_records.Get(key);
+  auto record = state.service.access().Get(key);
   if (!record.has_value() && record.status().code() != StatusCode::kNotFound) {
     return record.status();
   }
   if (ctx.request.method == "DELETE") {
     if (!record.has_value()) return EmptyResponse(204);
-    REPRIEVE_RETURN_IF_ERROR(state.access_records.Erase(key).status());
+    REPRIEVE_RETURN_IF_ERROR(state.service.access().Erase(key).status());
     return JsonResponse(200, AssignmentObject(*record));
   }
   if (!record.has_value()) {
@@ -316,7 +316,7 @@ HandlerResult PutDefinition(ApiState& state, RequestContext& ctx, const Operatio
   record.name = guid;
   record.body = json::serialize(stored);
   record.created_at = record.changed_at = ctx.now;
-  auto existing = state.access_records.Get(record.key);
+  auto existing = state.service.access().Get(record.key);
   // A role acts wherever it is assignable: writing it needs the write action at each of its
   // assignable scopes, the ones it had and the ones it gets.
   if (existing.has_value()) {
@@ -327,9 +327,9 @@ HandlerResult PutDefinition(ApiState& state, RequestContext& ctx, const Operatio
   REPRIEVE_RETURN_IF_ERROR(RequireLinkedScopes(*ctx.access, ctx.caller.name, ctx.caller_object_id,
                                                op.action, op.scope, reached));
   if (existing.has_value()) {
-    REPRIEVE_RETURN_IF_ERROR(state.access_records.Replace(record, existing->version));
+    REPRIEVE_RETURN_IF_ERROR(state.service.access().Replace(record, existing->version));
   } else {
-    REPRIEVE_RETURN_IF_ERROR(state.access_records.Create(record, "RoleDefinitionExists"));
+    REPRIEVE_RETURN_IF_ERROR(state.service.access().Create(record, "RoleDefinitionExists"));
   }
   return JsonResponse(201, DefinitionObject(DefinitionFromRecord(record), op.scope));
 }
@@ -345,7 +345,7 @@ HandlerResult Definition(ApiState& state, RequestContext& ctx, const Operation& 
             .WithArmCode("RoleDefinitionDeleteNotAllowed");
       }
     }
-    auto existing = state.access_records.Get(core::RoleDefinitionKey(guid));
+    auto existing = state.service.access().Get(core::RoleDefinitionKey(guid));
     if (!existing.has_value()) return EmptyResponse(204);
     REPRIEVE_RETURN_IF_ERROR(RequireLinkedScopes(
         *ctx.access, ctx.caller.name, ctx.caller_object_id, op.action, op.scope,
@@ -356,7 +356,7 @@ HandlerResult Definition(ApiState& state, RequestContext& ctx, const Operation& 
             .WithArmCode("RoleDefinitionHasAssignments");
       }
     }
-    REPRIEVE_RETURN_IF_ERROR(state.access_records.Erase(existing->key).status());
+    REPRIEVE_RETURN_IF_ERROR(state.service.access().Erase(existing->key).status());
     return JsonResponse(200, DefinitionObject(DefinitionFromRecord(*existing), op.scope));
   }
   const core::RoleDefinition* role = ctx.access->evaluator.Definition(guid);

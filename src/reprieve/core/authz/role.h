@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reprieve/base/time.h"
@@ -48,6 +49,12 @@ struct RoleAssignment {
 
   bool operator==(const RoleAssignment&) const = default;
 };
+
+// The record types the directory and RBAC are stored as (see service/access_records.h).
+inline constexpr std::string_view kRoleAssignmentType = "Microsoft.Authorization/roleAssignments";
+inline constexpr std::string_view kRoleDefinitionType = "Microsoft.Authorization/roleDefinitions";
+inline constexpr std::string_view kApplicationType = "Microsoft.Graph/applications";
+inline constexpr std::string_view kServicePrincipalType = "Microsoft.Graph/servicePrincipals";
 
 // The built-in roles Reprieve knows, with Azure's GUIDs and permissions.
 const std::vector<RoleDefinition>& BuiltinRoles();

@@ -2,7 +2,7 @@
 
 #include "reprieve/base/status_macros.h"
 #include "reprieve/core/lifecycle/transitions.h"
-#include "reprieve/core/service/access_records.h"
+#include "reprieve/core/authz/role.h"
 
 namespace reprieve::core {
 

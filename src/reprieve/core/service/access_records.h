@@ -19,14 +19,10 @@
 #include <string_view>
 
 #include "reprieve/base/result.h"
+#include "reprieve/core/authz/role.h"
 #include "reprieve/core/ports/resource_store.h"
 
 namespace reprieve::core {
-
-inline constexpr std::string_view kRoleAssignmentType = "Microsoft.Authorization/roleAssignments";
-inline constexpr std::string_view kRoleDefinitionType = "Microsoft.Authorization/roleDefinitions";
-inline constexpr std::string_view kApplicationType = "Microsoft.Graph/applications";
-inline constexpr std::string_view kServicePrincipalType = "Microsoft.Graph/servicePrincipals";
 
 // Key prefix of every RBAC record; with a resource's key appended, of the assignments at or
 // below that resource.

@@ -52,9 +52,6 @@ class AccessControl {
   // kUnavailable if the store cannot be read.
   Result<std::shared_ptr<const AccessSnapshot>> Current();
 
-  core::AccessRecords& records() { return records_; }
-  bool developer_is_owner() const { return developer_is_owner_; }
-
  private:
   Result<std::shared_ptr<const AccessSnapshot>> CurrentLocked(uint64_t generation);
   Result<std::shared_ptr<const AccessSnapshot>> Build(uint64_t generation);

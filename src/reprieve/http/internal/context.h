@@ -18,10 +18,6 @@
 #include "reprieve/http/http_message.h"
 #include "reprieve/http/internal/render_cache.h"
 
-namespace reprieve::core {
-class AccessRecords;
-}  // namespace reprieve::core
-
 namespace reprieve::http::internal {
 
 class AccessControl;
@@ -39,7 +35,6 @@ struct ApiState {
   std::string default_tenant;             // tenant of managed-identity tokens
   AuthMode auth_mode;
   bool managed_identity;                  // /reprieve/msi/token serves tokens
-  core::AccessRecords& access_records;
   AccessControl& access;
   TokenService& tokens;
   const RouteTable& routes;

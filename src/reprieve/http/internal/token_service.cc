@@ -92,16 +92,9 @@ Result<std::string> TokenService::Issue(const TokenClaims& claims) const {
                        {"sub", claims.object_id},
                        {"appid", claims.app_id},
                        {"appidacr", "1"},
-                       {"idtyp", claims.is_app ? "app" : "user"},
+                       {"idtyp", "app"},
                        {"ver", "1.0"}};
-  if (!claims.is_app) {
-    payload["upn"] = claims.user_name;
-    payload["unique_name"] = claims.user_name;
-    payload["name"] = claims.display_name;
-    payload["scp"] = "user_impersonation";
-  } else if (!claims.display_name.empty()) {
-    payload["app_displayname"] = claims.display_name;
-  }
+  if (!claims.display_name.empty()) payload["app_displayname"] = claims.display_name;
   const std::string input =
       Base64UrlEncode(json::serialize(header)) + "." + Base64UrlEncode(json::serialize(payload));
   REPRIEVE_ASSIGN_OR_RETURN(const std::string signature, key->Sign(input));
@@ -164,9 +157,7 @@ VerifiedToken TokenService::Verify(std::string_view token) const {
   out.claims.tenant_id = text("tid");
   out.claims.object_id = text("oid");
   out.claims.app_id = text("appid");
-  out.claims.user_name = text("upn");
-  out.claims.display_name = text("name");
-  out.claims.is_app = text("idtyp") != "user";
+  out.claims.display_name = text("app_displayname");
   out.claims.issued_at = FromSeconds(*iat);
   out.claims.not_before = FromSeconds(*nbf);
   out.claims.expires_at = FromSeconds(*exp);

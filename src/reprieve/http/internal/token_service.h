@@ -28,9 +28,7 @@ struct TokenClaims {
   std::string tenant_id;
   std::string object_id;
   std::string app_id;
-  std::string user_name;  // upn, for users; empty for applications
-  std::string display_name;
-  bool is_app = true;
+  std::string display_name;  // the application's (Reprieve issues app-only tokens)
   Timestamp issued_at{};
   Timestamp not_before{};
   Timestamp expires_at{};
