@@ -56,8 +56,7 @@ TEST_F(PurgeSweeperTest, LeavesLiveAndRecoveredResourcesAlone) {
 
 TEST_F(PurgeSweeperTest, DropsOperationRecordsADayOld) {
   ASSERT_OK(Create("acct"));
-  OperationRecord op{"op-1", kSub, R"({"status":"Succeeded"})", clock_.Now()};
-  ASSERT_OK(service_.Delete(Del(Account("acct"), op)));
+  ASSERT_OK(service_.Delete(Del(Account("acct"), Op("op-1", OperationKind::kDelete))));
   clock_.Advance(hours(23));
   ASSERT_OK_AND_ASSIGN(SweepReport kept, sweeper_.RunOnce());
   EXPECT_EQ(kept.operations_dropped, 0);

@@ -87,7 +87,7 @@ TEST_F(RaceTest, RecoverAgainstPurgeHasExactlyOneWinner) {
           ++other;
         }
       } else {
-        const Status status = service_->Purge(accounts(), {kSub, "eastus", "rg", name}, std::nullopt);
+        const Status status = service_->Purge(accounts(), {kSub, "eastus", "rg", name}, std::nullopt).status();
         if (status.ok()) {
           ++purged;
         } else if (status.code() == StatusCode::kNotFound) {

@@ -180,22 +180,27 @@ TEST_F(ServiceTest, KeysSurviveDeleteAndRestore) {
 
 TEST_F(ServiceTest, OnlyACreateStoresItsOperationStatus) {
   PutRequest create{Account("acct"), "eastus", R"({"kind":"A"})", false, "", "t",
-                    OperationRecord{"op-create", kSub, "{}", clock_.Now()}, {}};
-  ASSERT_OK(service_.Put(create));
+                    Op("op-create", OperationKind::kCreate), {}};
+  ASSERT_OK_AND_ASSIGN(PutOutcome created, service_.Put(create));
+  ASSERT_TRUE(created.operation.has_value());
   EXPECT_OK(service_.GetOperation("op-create"));
   PutRequest update = create;
-  update.operation = OperationRecord{"op-update", kSub, "{}", clock_.Now()};
+  update.operation = Op("op-update", OperationKind::kCreate);
   ASSERT_OK_AND_ASSIGN(PutOutcome updated, service_.Put(update));
   EXPECT_EQ(updated.kind, PutOutcome::Kind::kUpdated);
+  EXPECT_FALSE(updated.operation.has_value());
   EXPECT_THAT(service_.GetOperation("op-update"), StatusIs(StatusCode::kNotFound));
 }
 
 TEST_F(ServiceTest, OperationRecordsAreCommittedWithTheirChange) {
   ASSERT_OK(Create("acct"));
-  OperationRecord op{"op-1", kSub, R"({"status":"Succeeded"})", clock_.Now()};
-  ASSERT_OK(service_.Delete(Del(Account("acct"), op)));
-  ASSERT_OK_AND_ASSIGN(OperationRecord stored, service_.GetOperation("OP-1"));
-  EXPECT_EQ(stored.body, op.body);
+  ASSERT_OK(service_.Delete(Del(Account("acct"), Op("OP-1", OperationKind::kDelete))));
+  ASSERT_OK_AND_ASSIGN(OperationRecord stored, service_.GetOperation("op-1"));
+  EXPECT_EQ(stored.status, OperationStatus::kSucceeded);
+  EXPECT_EQ(stored.kind, OperationKind::kDelete);
+  EXPECT_EQ(stored.target, Account("acct").ToString());
+  EXPECT_EQ(stored.started_by, "starter");
+  EXPECT_EQ(stored.finished_at, clock_.Now());
   EXPECT_THAT(service_.GetOperation("op-2"), StatusIs(StatusCode::kNotFound));
 }
 

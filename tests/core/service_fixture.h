@@ -44,8 +44,22 @@ class ServiceTest : public ::testing::Test {
   }
 
   static DeleteRequest Del(const ResourceId& id,
-                           std::optional<OperationRecord> op = std::nullopt) {
+                           std::optional<OperationStart> op = std::nullopt) {
     return {id, "t", std::move(op), "2025-09-01", false, false};
+  }
+
+  // An operation `id` of `kind` that runs for `duration` and, with `fail_code`, fails.
+  static OperationStart Op(const std::string& id, OperationKind kind, Duration duration = {},
+                           const std::string& fail_code = "") {
+    OperationStart start;
+    start.id = id;
+    start.started_by = "starter";
+    start.caller = "tester";
+    start.plan.kind = kind;
+    start.plan.duration = duration;
+    start.plan.error_code = fail_code;
+    start.plan.error_message = fail_code.empty() ? "" : "it failed";
+    return start;
   }
 
   const TypePolicy& accounts() const { return *PolicyCatalog::Builtin().Find(kAccountType); }

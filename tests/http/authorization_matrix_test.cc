@@ -275,7 +275,9 @@ std::vector<Row> Rows() {
            {"/reprieve/admin/subscriptions", "GET"},
            {"/reprieve/admin/subscriptions/{subscriptionId}", "PUT"},
            {"/reprieve/admin/signingKeys", "GET"},
-           {"/reprieve/admin/signingKeys/rotate", "POST"}}) {
+           {"/reprieve/admin/signingKeys/rotate", "POST"},
+           {"/reprieve/admin/operations", "GET"},
+           {"/reprieve/admin/operations/failNext", "POST"}}) {
     std::string path = pattern;
     path = std::regex_replace(path, std::regex(R"(\{[^}]+\})"), "not-a-guid");
     rows.push_back({pattern, method, path, Guard::kRootOwner});

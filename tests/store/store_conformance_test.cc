@@ -256,35 +256,116 @@ TEST_P(StoreConformanceTest, ApplyEachCommitsBatchesIndependently) {
   EXPECT_OK(store_->Get("/b"));
 }
 
+// A finished operation record created at `created`.
+core::OperationRecord Operation(const std::string& id, const std::string& created) {
+  core::OperationRecord op;
+  op.id = id;
+  op.subscription = "s1";
+  op.created_at = op.ends_at = testutil::ParseUtc(created);
+  op.finished_at = op.created_at;
+  return op;
+}
+
+// An operation in progress that ends at `ends`.
+core::OperationRecord Running(const std::string& id, const std::string& ends) {
+  core::OperationRecord op = Operation(id, "2026-01-01T00:00:00Z");
+  op.status = core::OperationStatus::kInProgress;
+  op.finished_at.reset();
+  op.ends_at = testutil::ParseUtc(ends);
+  return op;
+}
+
 TEST_P(StoreConformanceTest, OperationsAreStoredWithTheirBatch) {
   WriteBatch batch = Put(Record("/a"));
-  batch.operations.push_back({"op1", "s1", R"({"status":"Succeeded"})",
-                              testutil::ParseUtc("2026-01-01T00:00:00Z"),
-                              "11111111-2222-3333-4444-555555555555"});
+  core::OperationRecord op = Running("op1", "2026-01-01T00:02:00Z");
+  op.kind = core::OperationKind::kPurge;
+  op.target = "/Subscriptions/S1/resourceGroups/RG/providers/Microsoft.X/y/A";
+  op.target_key = "/a";
+  op.type = "Microsoft.X/y";
+  op.location = "eastus";
+  op.started_by = "11111111-2222-3333-4444-555555555555";
+  op.caller = "app-1";
+  op.caller_type = core::PrincipalType::kApplication;
+  op.error_code = "InsufficientQuota";
+  op.error_message = "quota exceeded";
+  op.api_version = "2025-09-01";
+  op.force_purge = true;
+  op.delete_dependents = true;
+  batch.operations.push_back(op);
   ASSERT_OK(store_->Apply(batch));
-  ASSERT_OK_AND_ASSIGN(core::OperationRecord op, store_->GetOperation("op1"));
-  EXPECT_EQ(op, batch.operations[0]);
+  ASSERT_OK_AND_ASSIGN(core::OperationRecord stored, store_->GetOperation("op1"));
+  EXPECT_EQ(stored, op);
   WriteBatch failing = Put(Record("/a"));
-  failing.operations.push_back({"op2", "s1", "{}", testutil::ParseUtc("2026-01-01T00:00:00Z")});
+  failing.operations.push_back(Operation("op2", "2026-01-01T00:00:00Z"));
   EXPECT_THAT(store_->Apply(failing), StatusIs(StatusCode::kAborted));
   EXPECT_THAT(store_->GetOperation("op2"), StatusIs(StatusCode::kNotFound));
 }
 
+TEST_P(StoreConformanceTest, PendingOperationMarkersRoundTrip) {
+  ResourceRecord record = Record("/a");
+  record.pending_operation = "op1";
+  record.pending_kind = core::OperationKind::kRecover;
+  ASSERT_OK(store_->Apply(Put(record)));
+  ASSERT_OK_AND_ASSIGN(ResourceRecord stored, store_->Get("/a"));
+  EXPECT_EQ(stored, record);
+}
+
 TEST_P(StoreConformanceTest, OldOperationsAreListedOldestFirstAndErased) {
   WriteBatch batch;
-  batch.operations = {{"late", "s1", "{}", testutil::ParseUtc("2026-01-03T00:00:00Z")},
-                      {"early", "s1", "{}", testutil::ParseUtc("2026-01-01T00:00:00Z")},
-                      {"mid", "s1", "{}", testutil::ParseUtc("2026-01-02T00:00:00Z")}};
+  batch.operations = {Operation("late", "2026-01-03T00:00:00Z"),
+                      Operation("early", "2026-01-01T00:00:00Z"),
+                      Operation("mid", "2026-01-02T00:00:00Z"),
+                      Running("running", "2026-06-01T00:00:00Z")};
   ASSERT_OK(store_->Apply(batch));
   ASSERT_OK_AND_ASSIGN(auto old, store_->ListOperationsBefore(testutil::ParseUtc("2026-01-03T00:00:00Z"), 10));
   EXPECT_EQ(old, (std::vector<std::string>{"early", "mid"}));
   ASSERT_OK_AND_ASSIGN(auto first, store_->ListOperationsBefore(testutil::ParseUtc("2027-01-01T00:00:00Z"), 1));
   EXPECT_EQ(first, (std::vector<std::string>{"early"}));
+  // An operation in progress is never old, however long ago it started.
+  ASSERT_OK_AND_ASSIGN(auto all, store_->ListOperationsBefore(testutil::ParseUtc("2027-01-01T00:00:00Z"), 10));
+  EXPECT_EQ(all, (std::vector<std::string>{"early", "mid", "late"}));
   WriteBatch drop;
   drop.erase_operations = {"early", "mid", "never-existed"};
   ASSERT_OK(store_->Apply(drop));
   EXPECT_THAT(store_->GetOperation("early"), StatusIs(StatusCode::kNotFound));
   EXPECT_OK(store_->GetOperation("late"));
+}
+
+TEST_P(StoreConformanceTest, DueOperationsAreListedByEndThenId) {
+  WriteBatch batch;
+  batch.operations = {Running("b", "2026-01-01T00:05:00Z"), Running("a", "2026-01-01T00:05:00Z"),
+                      Running("c", "2026-01-01T00:01:00Z"), Running("later", "2026-01-02T00:00:00Z"),
+                      Operation("done", "2026-01-01T00:00:00Z")};
+  ASSERT_OK(store_->Apply(batch));
+  ASSERT_OK_AND_ASSIGN(auto due, store_->ListOperationsDue(testutil::ParseUtc("2026-01-01T00:05:00Z"), 10));
+  std::vector<std::string> ids;
+  for (const auto& op : due) ids.push_back(op.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"c", "a", "b"}));
+  ASSERT_OK_AND_ASSIGN(auto one, store_->ListOperationsDue(testutil::ParseUtc("2027-01-01T00:00:00Z"), 1));
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].id, "c");
+}
+
+TEST_P(StoreConformanceTest, ARunningExpectationFinishesAnOperationOnce) {
+  WriteBatch start;
+  start.operations = {Running("op", "2026-01-01T00:05:00Z")};
+  ASSERT_OK(store_->Apply(start));
+  core::OperationRecord done = Running("op", "2026-01-01T00:05:00Z");
+  done.status = core::OperationStatus::kSucceeded;
+  done.finished_at = done.ends_at;
+  WriteBatch finish = Put(Record("/effect"));
+  finish.expect_running = {"op"};
+  finish.operations = {done};
+  WriteBatch again = finish;
+  again.put = {Record("/second-effect")};
+  const std::vector<Status> results = store_->ApplyEach({finish, again});
+  EXPECT_OK(results[0]);
+  EXPECT_THAT(results[1], StatusIs(StatusCode::kAborted));
+  EXPECT_OK(store_->Get("/effect"));
+  EXPECT_THAT(store_->Get("/second-effect"), StatusIs(StatusCode::kNotFound));
+  WriteBatch unknown;
+  unknown.expect_running = {"never-started"};
+  EXPECT_THAT(store_->Apply(unknown), StatusIs(StatusCode::kAborted));
 }
 
 TEST_P(StoreConformanceTest, CountsByState) {

@@ -1,6 +1,9 @@
 #include "reprieve/app/config.h"
 
+#include <algorithm>
 #include <charconv>
+
+#include "reprieve/base/status_macros.h"
 
 namespace reprieve::app {
 namespace {
@@ -24,6 +27,35 @@ Status ParseHostPort(const std::string& flag, const std::string& value, std::str
     return BadFlag(flag, "'" + digits + "' is not a port number (0-65535)");
   }
   port = static_cast<uint16_t>(parsed);
+  return OkStatus();
+}
+
+// "VALUE" (every kind) or "KIND=VALUE,KIND=VALUE...", each value read by `parse`.
+template <typename T, typename Parse>
+Status ParsePerKind(const std::string& flag, const std::string& text, const Parse& parse,
+                    std::vector<std::pair<core::OperationKind, T>>& out) {
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    start = comma + 1;
+    const size_t eq = item.find('=');
+    const std::string value = eq == std::string::npos ? item : item.substr(eq + 1);
+    const std::optional<T> parsed = parse(value);
+    if (!parsed) return BadFlag(flag, "'" + value + "' is not a valid value");
+    if (eq == std::string::npos) {
+      for (int i = 0; i < core::kOperationKinds; ++i) {
+        out.emplace_back(static_cast<core::OperationKind>(i), *parsed);
+      }
+      continue;
+    }
+    const auto kind = core::ParseOperationKind(item.substr(0, eq));
+    if (!kind) {
+      return BadFlag(flag, "unknown operation kind '" + item.substr(0, eq) +
+                               "' (create, delete, recover or purge)");
+    }
+    out.emplace_back(*kind, *parsed);
+  }
   return OkStatus();
 }
 
@@ -56,6 +88,13 @@ Usage: reprieved [flags]
   --sweep-interval-ms N     how often the purge sweeper looks for due purges (default 250)
   --name-reservation DUR    how long an API Management name stays reserved for its
                             subscription after a purge (ISO-8601 duration; default P7D)
+  --operation-duration D    how long long-running operations take on the server's clock:
+                            one ISO-8601 duration for every kind (PT2M), or per kind
+                            (recover=PT2M,purge=PT30S,delete=PT10S,create=PT1M); default
+                            PT0S, every operation finishes within its request
+  --operation-failure-rate R  the share of operations that fail (InternalServerError): 0.1
+                            for every kind, or per kind (purge=0.5,recover=0.1)
+  --retry-after-s N         the Retry-After of operation answers and polls (default 1)
   --io-threads N            network threads (default 2)
   --read-timeout-s N        a request must arrive within N seconds once begun; slower
                             senders are disconnected (default 30)
@@ -175,6 +214,31 @@ Result<Config> ParseFlags(const std::vector<std::string>& args) {
       auto v = number(1, 86400);
       if (!v) return v.status();
       config.idle_timeout = std::chrono::seconds(*v);
+    } else if (flag == "--operation-duration") {
+      auto v = next();
+      if (!v) return v.status();
+      REPRIEVE_RETURN_IF_ERROR(ParsePerKind<Duration>(
+          flag, *v, [](const std::string& text) { return ParseIsoDuration(text); },
+          config.operation_durations));
+    } else if (flag == "--operation-failure-rate") {
+      auto v = next();
+      if (!v) return v.status();
+      REPRIEVE_RETURN_IF_ERROR(ParsePerKind<double>(
+          flag, *v,
+          [](const std::string& text) -> std::optional<double> {
+            double rate = 0;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), rate);
+            if (ec != std::errc() || end != text.data() + text.size() || !(rate >= 0) ||
+                rate > 1) {
+              return std::nullopt;
+            }
+            return rate;
+          },
+          config.operation_failure_rates));
+    } else if (flag == "--retry-after-s") {
+      auto v = number(1, 3600);
+      if (!v) return v.status();
+      config.retry_after_seconds = *v;
     } else if (flag == "--io-threads") {
       auto v = number(1, 64);
       if (!v) return v.status();

@@ -4,10 +4,12 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "reprieve/base/result.h"
 #include "reprieve/base/time.h"
+#include "reprieve/core/model/operation.h"
 
 namespace reprieve::app {
 
@@ -27,6 +29,11 @@ struct Config {
   // How long a purged global name (API Management) stays reserved for its subscription;
   // nullopt: the catalog's default (7 days).
   std::optional<Duration> name_reservation;
+  // --operation-duration / --operation-failure-rate, in the order given (a later setting of
+  // a kind wins).
+  std::vector<std::pair<core::OperationKind, Duration>> operation_durations;
+  std::vector<std::pair<core::OperationKind, double>> operation_failure_rates;
+  int retry_after_seconds = 1;
   int io_threads = 2;
   std::chrono::seconds read_timeout{30};   // a request must arrive within this, once begun
   std::chrono::seconds idle_timeout{120};  // a kept-alive connection may idle this long

@@ -9,8 +9,9 @@ namespace {
 constexpr int kMaxRounds = 10000;
 }  // namespace
 
-PurgeLoop::PurgeLoop(core::PurgeSweeper& sweeper, std::chrono::milliseconds interval)
-    : sweeper_(sweeper), interval_(interval) {}
+PurgeLoop::PurgeLoop(core::PurgeSweeper& sweeper, std::chrono::milliseconds interval,
+                     std::function<Result<int>(int)> finish_operations)
+    : sweeper_(sweeper), finish_operations_(std::move(finish_operations)), interval_(interval) {}
 
 PurgeLoop::~PurgeLoop() { Stop(); }
 
@@ -27,6 +28,15 @@ void PurgeLoop::Stop() {
 
 int64_t PurgeLoop::RunNow() {
   std::lock_guard sweep_lock(sweep_mu_);
+  constexpr int kOperationBatch = 500;
+  for (int round = 0; finish_operations_ && round < kMaxRounds; ++round) {
+    auto finished = finish_operations_(kOperationBatch);
+    if (!finished.has_value()) {
+      LogError("operation executor failed: " + finished.status().ToString());
+      break;
+    }
+    if (*finished < kOperationBatch) break;
+  }
   int64_t purged = 0;
   for (int round = 0; round < kMaxRounds; ++round) {
     auto report = sweeper_.RunOnce();

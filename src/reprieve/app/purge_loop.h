@@ -1,10 +1,12 @@
-// PurgeLoop: runs the purge sweeper on a thread, every `interval` and whenever woken (the
-// manual clock moved), shaped like userver's PeriodicTask. RunNow() sweeps on the caller's
-// thread; sweeps never overlap.
+// PurgeLoop: moves things over time on a thread, every `interval`: it ends the long-running
+// operations whose end has come (the operation executor), then runs the purge sweeper.
+// Shaped like userver's PeriodicTask. RunNow() does both on the caller's thread; runs never
+// overlap.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <mutex>
 #include <thread>
@@ -15,7 +17,10 @@ namespace reprieve::app {
 
 class PurgeLoop {
  public:
-  PurgeLoop(core::PurgeSweeper& sweeper, std::chrono::milliseconds interval);
+  // `finish_operations(limit)` ends at most `limit` due operations and returns how many;
+  // may be empty.
+  PurgeLoop(core::PurgeSweeper& sweeper, std::chrono::milliseconds interval,
+            std::function<Result<int>(int)> finish_operations = {});
   ~PurgeLoop();  // Stop()s
 
   void Start();
@@ -28,6 +33,7 @@ class PurgeLoop {
   void Loop();
 
   core::PurgeSweeper& sweeper_;
+  std::function<Result<int>(int)> finish_operations_;
   const std::chrono::milliseconds interval_;
   std::mutex sweep_mu_;  // serializes sweeps
   std::mutex mu_;

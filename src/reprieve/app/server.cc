@@ -168,15 +168,25 @@ int RunServer(const Config& config) {
     ca = tls->ca_cert;
   }
 
+  core::OperationSchedule operations;
+  for (const auto& [kind, duration] : config.operation_durations) {
+    operations.SetDuration(kind, duration);
+  }
+  for (const auto& [kind, rate] : config.operation_failure_rates) {
+    operations.SetFailureRate(kind, rate);
+  }
   core::PurgeSweeper sweeper(**store, clock, catalog,
                             core::PurgeSweeper::Options{});
-  PurgeLoop purge_loop(sweeper, config.sweep_interval);
+  PurgeLoop purge_loop(sweeper, config.sweep_interval,
+                       [&service](int limit) { return service.RunDueOperations(limit); });
   http::ArmApiOptions api_options;
   api_options.manual_clock = manual_clock.get();
   api_options.sweep_now = [&purge_loop] { return purge_loop.RunNow(); };
   api_options.default_tenant = kDefaultTenant;
   api_options.auth = config.strict_auth ? http::AuthMode::kStrict : http::AuthMode::kDev;
   api_options.managed_identity = config.managed_identity;
+  api_options.operations = &operations;
+  api_options.retry_after_seconds = config.retry_after_seconds;
   const std::string keys_file = config.data_dir + "/identity/signing-keys.pem";
   auto keys = ReadSigningKeys(keys_file);
   if (!keys.has_value()) return fail("cannot read the token signing keys", keys.status());

@@ -1,5 +1,6 @@
 #include "reprieve/base/time.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 
@@ -220,6 +221,35 @@ std::optional<Duration> ParseIsoDuration(std::string_view text) {
   (void)seconds_seen;
   if (!any_component) return std::nullopt;
   return Duration(total);
+}
+
+}  // namespace reprieve
+
+namespace reprieve {
+
+std::string FormatIsoDuration(Duration d) {
+  int64_t ms = std::max<int64_t>(d.count(), 0);
+  const int64_t days = ms / (int64_t{24} * 3600 * 1000);
+  ms -= days * 24 * 3600 * 1000;
+  const int64_t hours = ms / (3600 * 1000);
+  ms -= hours * 3600 * 1000;
+  const int64_t minutes = ms / (60 * 1000);
+  ms -= minutes * 60 * 1000;
+  std::string out = "P";
+  if (days > 0) out += std::to_string(days) + "D";
+  if (hours > 0 || minutes > 0 || ms > 0 || days == 0) out += "T";
+  if (hours > 0) out += std::to_string(hours) + "H";
+  if (minutes > 0) out += std::to_string(minutes) + "M";
+  if (ms > 0 || (days == 0 && hours == 0 && minutes == 0)) {
+    out += std::to_string(ms / 1000);
+    if (ms % 1000 != 0) {
+      std::string fraction = std::to_string(1000 + ms % 1000).substr(1);
+      while (fraction.back() == '0') fraction.pop_back();
+      out += "." + fraction;
+    }
+    out += "S";
+  }
+  return out;
 }
 
 }  // namespace reprieve

@@ -29,4 +29,8 @@ std::string FormatHttpDate(Timestamp t);
 // is ambiguous). nullopt if malformed, negative or beyond 100 years.
 std::optional<Duration> ParseIsoDuration(std::string_view text);
 
+// The shortest ISO-8601 text of a non-negative duration in days, hours, minutes and seconds:
+// "PT0S", "PT2M", "P1DT0.5S". ParseIsoDuration reads it back exactly.
+std::string FormatIsoDuration(Duration d);
+
 }  // namespace reprieve

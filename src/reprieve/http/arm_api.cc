@@ -33,7 +33,10 @@ struct ArmApi::State {
         api{service,           clock,          random,          options.manual_clock,
             std::move(options.sweep_now),      std::move(options.default_tenant),
             options.auth,      options.managed_identity, access,
-            *tokens,           routes} {}
+            *tokens,           routes} {
+    api.operations = options.operations;
+    api.retry_after_seconds = options.retry_after_seconds;
+  }
 
   // Declared before `api`, which refers to them.
   internal::AccessControl access;

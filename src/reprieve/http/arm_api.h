@@ -47,6 +47,12 @@ struct ArmApiOptions {
   std::string signing_keys;
   // Called with the keys' PEM text whenever they change (generated, rotated). May be empty.
   std::function<Status(const std::string&)> persist_signing_keys;
+  // How long each kind of long-running operation runs and which fail (also changed through
+  // POST /reprieve/admin/operations/failNext). Not owned; null: every operation finishes
+  // within its request.
+  core::OperationSchedule* operations = nullptr;
+  // The Retry-After (seconds, at least 1) of operation answers and of every poll.
+  int retry_after_seconds = 1;
 };
 
 class ArmApi {

@@ -7,6 +7,7 @@
 #include "reprieve/base/strings.h"
 #include "reprieve/core/model/location.h"
 #include "reprieve/http/internal/context.h"
+#include "reprieve/http/internal/operations.h"
 #include "reprieve/http/internal/routes.h"
 #include "reprieve/http/internal/wire.h"
 
@@ -39,21 +40,6 @@ const TypePolicy* FindType(const core::PolicyCatalog& catalog, const std::string
     if (!name.empty() && EqualsIgnoreCase(name, segment)) return policy;
   }
   return nullptr;
-}
-
-// 201/202 headers pointing at a finished operation.
-void AddOperationHeaders(const RequestContext& ctx, const TypePolicy& policy,
-                         const std::string& location, const core::OperationRecord& op,
-                         bool with_location, HttpResponse& response) {
-  const std::string base = "/subscriptions/" + ctx.segments[1] + "/providers/" +
-                           policy.Namespace() + "/locations/" +
-                           core::NormalizeLocation(location);
-  response.SetHeader("Azure-AsyncOperation",
-                     AbsoluteUrl(ctx, base + "/operationStatuses/" + op.id));
-  if (with_location) {
-    response.SetHeader("Location", AbsoluteUrl(ctx, base + "/operationResults/" + op.id));
-  }
-  response.SetHeader("Retry-After", "1");
 }
 
 HttpResponse ResourceResponse(ApiState& state, int status, const core::ResourceRecord& record,
@@ -119,21 +105,34 @@ HandlerResult PutResource(ApiState& state, const RequestContext& ctx, const Type
     REPRIEVE_RETURN_IF_ERROR(ValidateTags(body));
     REPRIEVE_ASSIGN_OR_RETURN(put.facts, ExtractFacts(body, policy));
     put.body = StoredBody(std::move(body));
-    put.operation = SucceededOperation(ctx, state.random);
   }
-  REPRIEVE_ASSIGN_OR_RETURN(core::PutOutcome outcome, state.service.Put(put));
-  switch (outcome.kind) {
-    case core::PutOutcome::Kind::kCreated: {
-      HttpResponse response = ResourceResponse(state, policy.create_status, outcome.record, policy);
-      AddOperationHeaders(ctx, policy, outcome.record.location, *put.operation, false, response);
-      return response;
-    }
-    case core::PutOutcome::Kind::kRestored:
-      return ResourceResponse(state, policy.create_status, outcome.record, policy);
-    case core::PutOutcome::Kind::kUpdated:
-      break;
+  put.operation = StartOperation(state, ctx,
+                                 put.restore ? core::OperationKind::kRecover
+                                             : core::OperationKind::kCreate);
+  auto outcome = state.service.Put(put);
+  if (!outcome.has_value() || !outcome->operation) ReturnUnused(state, *put.operation);
+  REPRIEVE_RETURN_IF_ERROR(outcome.status());
+  if (outcome->kind == core::PutOutcome::Kind::kUpdated) {
+    return ResourceResponse(state, 200, outcome->record, policy);
   }
-  return ResourceResponse(state, 200, outcome.record, policy);
+  const core::OperationRecord& op = *outcome->operation;
+  if (!put.operation->deferred()) {
+    // Finished within the request: a create points at its finished operation, a recover
+    // answers as Azure's synchronous recover does.
+    HttpResponse response = ResourceResponse(state, policy.create_status, outcome->record, policy);
+    if (!put.restore) AddOperationHeaders(state, ctx, policy.Namespace(), op, true, false, response);
+    return response;
+  }
+  if (policy.deferred_put == core::DeferredPut::kAcceptedWithLocation) {
+    HttpResponse response = EmptyResponse(202);
+    AddOperationHeaders(state, ctx, policy.Namespace(), op, false, true, response);
+    return response;
+  }
+  HttpResponse response = ResourceResponse(state, policy.create_status, outcome->record, policy);
+  AddOperationHeaders(state, ctx, policy.Namespace(), op, true,
+                      policy.deferred_put == core::DeferredPut::kAsyncOperationAndLocation,
+                      response);
+  return response;
 }
 
 HandlerResult PatchResource(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
@@ -195,19 +194,27 @@ HandlerResult DeleteResource(ApiState& state, const RequestContext& ctx, const T
   core::DeleteRequest request{id, ctx.caller, std::nullopt, ctx.api_version,
                               QueryFlag(ctx, policy.force_purge_parameter),
                               QueryFlag(ctx, policy.delete_dependents_parameter)};
-  if (policy.async_delete) {
-    request.operation = SucceededOperation(ctx, state.random);
+  core::OperationStart start = StartOperation(state, ctx, core::OperationKind::kDelete);
+  if (policy.delete_synchronous_only) {
+    // The type's DELETE never runs on: a failure set for it is the answer itself.
+    if (start.plan.fails()) {
+      return InternalError(start.plan.error_message).WithArmCode(start.plan.error_code);
+    }
+    start.plan.duration = Duration::zero();
   }
-  REPRIEVE_ASSIGN_OR_RETURN(const core::DeleteOutcome outcome, state.service.Delete(request));
-  if (!outcome.existed) return EmptyResponse(204);
-  if (!policy.async_delete) {
+  const bool deferred = start.deferred();
+  if (policy.async_delete || deferred) request.operation = start;
+  auto outcome = state.service.Delete(request);
+  if (!outcome.has_value() || !outcome->operation) ReturnUnused(state, start);
+  REPRIEVE_RETURN_IF_ERROR(outcome.status());
+  if (!outcome->existed) return EmptyResponse(204);
+  if (!outcome->operation) {
     // Synchronous, as the real Cognitive Services and Key Vault answer: a GET right after
     // sees 404.
     return EmptyResponse(200);
   }
   HttpResponse response = EmptyResponse(202);
-  AddOperationHeaders(ctx, policy, outcome.record->location, *request.operation,
-                      /*with_location=*/true, response);
+  AddOperationHeaders(state, ctx, policy.Namespace(), *outcome->operation, true, true, response);
   return response;
 }
 
@@ -262,12 +269,12 @@ HandlerResult ActionRoute(ApiState& state, const RequestContext& ctx, const Type
 
 HandlerResult Purge(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
                     const core::DeletedRef& ref) {
-  const core::OperationRecord op = SucceededOperation(ctx, state.random);
-  REPRIEVE_RETURN_IF_ERROR(state.service.Purge(policy, ref, op));
+  const core::OperationStart start = StartOperation(state, ctx, core::OperationKind::kPurge);
+  auto outcome = state.service.Purge(policy, ref, start);
+  if (!outcome.has_value()) ReturnUnused(state, start);
+  REPRIEVE_RETURN_IF_ERROR(outcome.status());
   HttpResponse response = EmptyResponse(202);
-  const std::string location =
-      ref.any_location ? "global" : std::string(core::NormalizeLocation(ref.location));
-  AddOperationHeaders(ctx, policy, location, op, /*with_location=*/true, response);
+  AddOperationHeaders(state, ctx, policy.Namespace(), *outcome->operation, true, true, response);
   return response;
 }
 
@@ -347,7 +354,18 @@ HandlerResult DeletedAction(ApiState& state, const RequestContext& ctx, const Ty
                                       policy.ResourceType(), ref.name);
   put.restore = true;
   put.caller = ctx.caller;
-  REPRIEVE_ASSIGN_OR_RETURN(const core::PutOutcome outcome, state.service.Put(put));
+  put.operation = StartOperation(state, ctx, core::OperationKind::kRecover);
+  auto recovered = state.service.Put(put);
+  if (!recovered.has_value()) ReturnUnused(state, *put.operation);
+  REPRIEVE_RETURN_IF_ERROR(recovered.status());
+  const core::PutOutcome& outcome = *recovered;
+  if (put.operation->deferred()) {
+    // A POST action that runs on: 202 with both status URLs; Location ends with the
+    // workspace.
+    HttpResponse response = EmptyResponse(202);
+    AddOperationHeaders(state, ctx, policy.Namespace(), *outcome.operation, true, true, response);
+    return response;
+  }
   // The workspace, and what became of its children: back, re-created, or not.
   json::object body = ResourceObject(outcome.record, policy);
   json::array not_recreated;
@@ -596,12 +614,13 @@ void AddResourceRoutes(const core::PolicyCatalog& catalog, std::vector<Route>& r
     const TypePolicy* first = catalog.InNamespace(ns).front();
     if (first->type == core::kResourceGroupType) continue;
     for (const char* kind : {"operationStatuses", "operationResults"}) {
+      const bool results = std::string_view(kind) == "operationResults";
       Route route = TypeRoute(
           "/subscriptions/{subscriptionId}/providers/" + ns + "/locations/{location}/" + kind +
               "/{operationId}",
           {{"GET", ns + "/locations/" + kind + "/read"}}, first,
-          [](ApiState& state, RequestContext& ctx, const Operation&) {
-            return OperationStatus(state, ctx);
+          [results](ApiState& state, RequestContext& ctx, const Operation&) {
+            return results ? OperationResult(state, ctx) : OperationStatus(state, ctx);
           });
       route.access = Access::kActionOrStarter;
       routes.push_back(std::move(route));

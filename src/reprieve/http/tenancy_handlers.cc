@@ -10,6 +10,7 @@
 #include "reprieve/core/policy/policy_catalog.h"
 #include "reprieve/http/internal/access_control.h"
 #include "reprieve/http/internal/context.h"
+#include "reprieve/http/internal/operations.h"
 #include "reprieve/http/internal/routes.h"
 #include "reprieve/http/internal/token_service.h"
 #include "reprieve/http/internal/wire.h"
@@ -223,14 +224,18 @@ HandlerResult ResourceGroup(ApiState& state, const RequestContext& ctx) {
     return GroupResponse(200, updated);
   }
   if (method == "DELETE") {
-    core::OperationRecord op = SucceededOperation(ctx, state.random);
-    REPRIEVE_RETURN_IF_ERROR(
-        state.service.DeleteResourceGroup(subscription, name, ctx.caller, op).status());
+    core::OperationStart start;
+    start.id = state.random.NewUuid();
+    start.started_by = std::string(ctx.caller_object_id);
+    start.caller = ctx.caller;
+    REPRIEVE_ASSIGN_OR_RETURN(
+        const core::GroupDeleteOutcome outcome,
+        state.service.DeleteResourceGroup(subscription, name, ctx.caller, start));
     HttpResponse response = EmptyResponse(202);
     response.SetHeader("Location",
                        AbsoluteUrl(ctx, "/subscriptions/" + subscription + "/operationresults/" +
-                                            op.id));
-    response.SetHeader("Retry-After", "1");
+                                            outcome.operation->id));
+    response.SetHeader("Retry-After", std::to_string(std::max(1, state.retry_after_seconds)));
     return response;
   }
   return MethodNotAllowed(ctx, "GET, HEAD, PUT, PATCH, DELETE");
@@ -306,7 +311,12 @@ HandlerResult Clock(ApiState& state, const RequestContext& ctx) {
     }
     state.manual_clock->Set(*to);
   }
-  return clock_document(state.sweep_now ? state.sweep_now() : 0);
+  // What the new time makes due happens before the answer: operations end, then the sweep.
+  REPRIEVE_ASSIGN_OR_RETURN(const int64_t finished, FinishDueOperations(state));
+  HttpResponse response = clock_document(state.sweep_now ? state.sweep_now() : 0);
+  json::value document = json::parse(response.body);
+  document.as_object()["operationsFinished"] = finished;
+  return JsonResponse(200, document);
 }
 
 // The admin API's ids are GUIDs, as ARM's are.
@@ -494,7 +504,7 @@ void AddTenancyRoutes(std::vector<Route>& routes) {
                              Access::kActionOrStarter,
                              {{"GET", "Microsoft.Resources/subscriptions/operationresults/read"}},
                              [](ApiState& state, RequestContext& ctx) {
-                               return OperationStatus(state, ctx);
+                               return OperationResult(state, ctx);
                              }));
   routes.push_back(MakeRoute("/subscriptions/{subscriptionId}/resourceGroups", Access::kAction,
                              {{"GET", std::string(kGroups) + "/read"}}, GroupRoute));
@@ -526,6 +536,10 @@ void AddAdminRoutes(std::vector<Route>& routes) {
                              SigningKeys));
   routes.push_back(MakeRoute("/reprieve/admin/signingKeys/rotate", Access::kRootOwner,
                              {{"POST", ""}}, SigningKeys));
+  routes.push_back(MakeRoute("/reprieve/admin/operations", Access::kRootOwner, {{"GET", ""}},
+                             OperationSchedule));
+  routes.push_back(MakeRoute("/reprieve/admin/operations/failNext", Access::kRootOwner,
+                             {{"POST", ""}}, FailNextOperation));
 }
 
 }  // namespace reprieve::http::internal

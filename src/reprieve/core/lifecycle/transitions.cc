@@ -37,6 +37,7 @@ ResourceRecord SoftDeletedAt(ResourceRecord record, const TypePolicy& policy, Ti
   record.changed_by_type = caller.type;
   record.deleted_at = now;
   record.scheduled_purge_at = now + RetentionOf(record, policy);
+  record.pending_operation.clear();  // whatever was running on it ends with the delete
   return record;
 }
 
@@ -48,6 +49,7 @@ ResourceRecord RecoveredAt(ResourceRecord record, Timestamp now, const Principal
   record.changed_at = now;
   record.changed_by = caller.name;
   record.changed_by_type = caller.type;
+  record.pending_operation.clear();
   return record;
 }
 

@@ -27,7 +27,8 @@ ResourceRecord NameRecordFor(const ResourceRecord& owner, Timestamp now);
 // The retention in force for `record`: its own (per-resource rule) or the policy's.
 Duration RetentionOf(const ResourceRecord& record, const TypePolicy& policy);
 
-// `record` soft-deleted at `now`: dates fixed now, never recomputed.
+// `record` soft-deleted at `now`: dates fixed now, never recomputed. Both transitions clear
+// the record's pending operation; the caller marks a new one if the transition is running.
 ResourceRecord SoftDeletedAt(ResourceRecord record, const TypePolicy& policy, Timestamp now,
                              const Principal& caller);
 

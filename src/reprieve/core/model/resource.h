@@ -10,32 +10,14 @@
 #include <vector>
 
 #include "reprieve/base/time.h"
+#include "reprieve/core/model/operation.h"
+#include "reprieve/core/model/principal.h"
 
 namespace reprieve::core {
 
 enum class LifecycleState {
   kActive = 0,
   kSoftDeleted = 1,
-};
-
-// Who made a change, as ARM's systemData reports it (createdByType / lastModifiedByType).
-enum class PrincipalType {
-  kUser = 0,
-  kApplication = 1,
-};
-
-struct Principal {
-  std::string name;
-  PrincipalType type = PrincipalType::kUser;
-
-  Principal() = default;
-  Principal(std::string principal_name, PrincipalType principal_type)
-      : name(std::move(principal_name)), type(principal_type) {}
-  // A user, by name: what tools and tests mostly pass.
-  Principal(std::string user) : name(std::move(user)) {}  // NOLINT(google-explicit-constructor)
-  Principal(const char* user) : name(user) {}             // NOLINT(google-explicit-constructor)
-
-  bool operator==(const Principal&) const = default;
 };
 
 struct ResourceRecord {
@@ -70,19 +52,12 @@ struct ResourceRecord {
   // "{type}/{name}" for a globally named one known only by name (a Key Vault URI).
   std::vector<std::string> dependencies;
 
+  // The long-running operation now changing this record ("" none), and its kind: the
+  // resource shows that phase's provisioningState and refuses other changes until it ends.
+  std::string pending_operation;
+  OperationKind pending_kind = OperationKind::kCreate;
+
   bool operator==(const ResourceRecord&) const = default;
-};
-
-// A long-running-operation status record, written in the same transaction as the mutation
-// it describes. `body` is the wire status document (opaque to core and stores).
-struct OperationRecord {
-  std::string id;  // lower-case uuid
-  std::string subscription;
-  std::string body;
-  Timestamp created_at{};
-  std::string started_by{};  // object id of the principal that started it ("" unknown)
-
-  bool operator==(const OperationRecord&) const = default;
 };
 
 }  // namespace reprieve::core

@@ -116,6 +116,12 @@ TypePolicy ApiManagementServicePolicy() {
               {"properties.publisherName", JsonKind::kString, true},
               {"properties.restore", JsonKind::kBoolean, false}};
   p.async_delete = true;
+  // API Management's examples: an undelete shows Created on its way to Activating, a delete
+  // keeps Succeeded on its way to Deleting; both answer with Location as well.
+  p.deferred_put = DeferredPut::kAsyncOperationAndLocation;
+  p.creating = {"Created", "Activating"};
+  p.recovering = {"Created", "Activating"};
+  p.deleting = {"Succeeded", "Deleting"};
   p.endpoint_template = "https://{name}.azure-api.net";
   p.endpoint_property = "gatewayUrl";
   return p;
@@ -250,6 +256,10 @@ TypePolicy KeyVaultPolicy(std::string type, std::string collection, std::string 
               {"properties.createMode", JsonKind::kString, false}};
   p.endpoint_template = std::move(endpoint);
   p.endpoint_property = "vaultUri";
+  // The Python and JS SDKs call vault delete synchronously and refuse a 202.
+  p.delete_synchronous_only = true;
+  p.creating = {"RegisteringDns", ""};
+  p.recovering = {"RegisteringDns", ""};
   return p;
 }
 
@@ -285,6 +295,9 @@ TypePolicy StorageAccountPolicy() {
               {"properties", JsonKind::kObject, false},
               {"properties.restoreReference", JsonKind::kString, false}};
   p.create_status = 200;
+  // Azure's storage create: 202 with Location, whose final answer is the account.
+  p.deferred_put = DeferredPut::kAcceptedWithLocation;
+  p.delete_synchronous_only = true;
   return p;
 }
 

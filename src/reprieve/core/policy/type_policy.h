@@ -94,6 +94,20 @@ enum class ParentDelete {
   kRecreate,    // deleted, and re-created on recover when its dependencies allow (best effort)
 };
 
+// How a create or recover PUT that runs for a while answers (operations-events.md §2.6).
+enum class DeferredPut {
+  kAsyncOperation,             // create_status, the resource, Azure-AsyncOperation
+  kAsyncOperationAndLocation,  // the same plus Location (API Management)
+  kAcceptedWithLocation,       // 202, no body, Location answering the resource (Storage)
+};
+
+// The provisioningState a resource shows while an operation runs on it, and (API
+// Management) its targetProvisioningState.
+struct PhaseState {
+  std::string provisioning_state;
+  std::string target_provisioning_state;
+};
+
 struct TypePolicy {
   std::string type;                       // "Microsoft.CognitiveServices/accounts"
   std::vector<std::string> api_versions;  // every accepted version, newest first
@@ -131,6 +145,13 @@ struct TypePolicy {
   DeletedShape deleted_shape = DeletedShape::kResource;
   int create_status = 201;          // 201, or 200 for types whose clients refuse 201
   bool async_delete = false;        // DELETE answers 202 with operation URLs, else 200
+  // DELETE always finishes within its request, whatever operation duration is set: the
+  // type's clients refuse an asynchronous answer (Key Vault) or Azure never gives one.
+  bool delete_synchronous_only = false;
+  DeferredPut deferred_put = DeferredPut::kAsyncOperation;
+  PhaseState creating{"Creating", ""};
+  PhaseState recovering{"Creating", ""};
+  PhaseState deleting{"Deleting", ""};
   bool purgeable = true;            // false: only expiry removes a deleted resource
   std::string purge_action;         // non-empty: purge is POST .../{name}/{purge_action}
   std::string restore_reference_path;  // kRestoreReference: the property naming the record

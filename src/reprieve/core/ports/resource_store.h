@@ -42,8 +42,11 @@ struct WriteBatch {
   std::vector<ResourceRecord> put;      // inserted or replaced whole, by key
   std::vector<std::string> erase;       // keys removed (absent keys are ignored)
   std::vector<std::string> touch;       // existing keys whose version increments, content kept
-  std::vector<OperationRecord> operations;
+  std::vector<OperationRecord> operations;    // inserted or replaced whole, by id
   std::vector<std::string> erase_operations;  // operation ids removed (absent ones ignored)
+  // Operation ids that must exist and still be in progress (kAborted otherwise): how the
+  // transaction that finishes an operation makes sure it finishes once.
+  std::vector<std::string> expect_running;
 };
 
 struct ListQuery {
@@ -85,8 +88,12 @@ class ResourceStore {
   // kNotFound if no operation has this id.
   virtual Result<OperationRecord> GetOperation(std::string_view id) = 0;
 
-  // Ids of up to `limit` operation records created before `cutoff`, oldest first.
+  // Ids of up to `limit` finished operation records created before `cutoff`, oldest first.
+  // Operations still in progress are never listed.
   virtual Result<std::vector<std::string>> ListOperationsBefore(Timestamp cutoff, int limit) = 0;
+
+  // Up to `limit` operations in progress whose ends_at <= now, earliest end first.
+  virtual Result<std::vector<OperationRecord>> ListOperationsDue(Timestamp now, int limit) = 0;
 
   // Number of records in `state`, for diagnostics and tests.
   virtual Result<int64_t> Count(LifecycleState state) = 0;

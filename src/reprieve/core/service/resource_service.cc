@@ -36,6 +36,63 @@ auto RetryRaces(const std::string& id, Fn attempt) -> decltype(attempt()) {
   return Contended(id);
 }
 
+// The operation record `start` begins for `kind` on `target` at `now`: finished at once
+// unless it is deferred.
+OperationRecord NewOperation(const OperationStart& start, OperationKind kind,
+                             const ResourceRecord& target, Timestamp now) {
+  OperationRecord op;
+  op.id = AsciiLower(start.id);
+  op.subscription = target.subscription;
+  op.kind = kind;
+  op.target = target.id;
+  op.target_key = target.key;
+  op.type = target.type;
+  op.location = std::string(NormalizeLocation(target.location));
+  op.created_at = now;
+  op.ends_at = now + std::max(start.plan.duration, Duration::zero());
+  op.started_by = start.started_by;
+  op.caller = start.caller.name;
+  op.caller_type = start.caller.type;
+  op.error_code = start.plan.error_code;
+  op.error_message = start.plan.error_message;
+  if (start.plan.duration > Duration::zero()) {
+    op.status = OperationStatus::kInProgress;
+  } else {
+    op.status = start.plan.fails() ? OperationStatus::kFailed : OperationStatus::kSucceeded;
+    op.finished_at = now;
+  }
+  return op;
+}
+
+// `op` ended at `now` with `status`.
+OperationRecord Ended(OperationRecord op, OperationStatus status, const Status& error,
+                      Timestamp now) {
+  op.status = status;
+  op.finished_at = now;
+  if (status == OperationStatus::kSucceeded) {
+    op.error_code.clear();
+    op.error_message.clear();
+  } else {
+    op.error_code = error.arm_code().empty() ? std::string(StatusCodeName(error.code()))
+                                             : error.arm_code();
+    op.error_message = error.message();
+  }
+  return op;
+}
+
+// `batch` with its operation: a finished or running operation commits with the transition;
+// one set to fail replaces it, so nothing else is written.
+WriteBatch WithOperation(WriteBatch batch, const std::optional<OperationRecord>& op) {
+  if (!op) return batch;
+  if (!op->error_code.empty()) {
+    WriteBatch only;
+    only.operations.push_back(*op);
+    return only;
+  }
+  batch.operations.push_back(*op);
+  return batch;
+}
+
 std::string SecretsText(const AccessKeys& keys) {
   std::string out;
   for (const auto& [name, value] : keys) out += name + "=" + value + "\n";
@@ -219,7 +276,7 @@ Result<ResourceRecord> ResourceService::GetResourceGroup(const std::string& subs
 
 Result<GroupDeleteOutcome> ResourceService::DeleteResourceGroup(
     const std::string& subscription, const std::string& name, const Principal& caller,
-    std::optional<OperationRecord> operation) {
+    std::optional<OperationStart> operation) {
   REPRIEVE_RETURN_IF_ERROR(RequireSubscription(subscription));
   const ResourceId group = ResourceId::ResourceGroup(subscription, name);
   return RetryRaces(group.Key(), [&] { return DeleteGroupOnce(group, caller, operation); });
@@ -227,7 +284,7 @@ Result<GroupDeleteOutcome> ResourceService::DeleteResourceGroup(
 
 Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
     const ResourceId& group, const Principal& caller,
-    const std::optional<OperationRecord>& operation) {
+    const std::optional<OperationStart>& operation) {
   auto group_record = store_.Get(group.Key());
   if (!group_record.has_value()) {
     if (group_record.status().code() == StatusCode::kNotFound) {
@@ -288,7 +345,14 @@ Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
     if (page.next_after.empty()) break;
     query.after_key = page.next_after;
   }
-  if (operation) batch.operations.push_back(*operation);
+  if (operation) {
+    // A group delete finishes within its request, whatever the schedule says.
+    OperationStart at_once = *operation;
+    at_once.plan = OperationPlan{};
+    at_once.plan.kind = OperationKind::kDelete;
+    outcome.operation = NewOperation(at_once, OperationKind::kDelete, *group_record, now);
+    batch.operations.push_back(*outcome.operation);
+  }
   REPRIEVE_RETURN_IF_ERROR(Commit(batch));
   return outcome;
 }
@@ -559,6 +623,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
   if (!existing.has_value() && existing.status().code() != StatusCode::kNotFound) {
     return existing.status();
   }
+  if (existing.has_value()) REPRIEVE_RETURN_IF_ERROR(RefusePending(*existing));
   const Timestamp now = clock_.Now();
   const std::string id_text = request.id.ToString();
   WriteBatch batch;
@@ -589,9 +654,17 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     batch.expect.push_back({key, Kind::kSoftDeleted, existing->version});
     batch.expect.push_back({group.key, Kind::kActive, 0});
     batch.touch.push_back(group.key);
-    const ResourceRecord record = RecoveredAt(*existing, now, request.caller);
+    ResourceRecord record = RecoveredAt(*existing, now, request.caller);
+    std::optional<OperationRecord> op;
+    if (request.operation) {
+      op = NewOperation(*request.operation, OperationKind::kRecover, record, now);
+      if (op->running()) {
+        record.pending_operation = op->id;
+        record.pending_kind = OperationKind::kRecover;
+      }
+    }
     batch.put.push_back(record);
-    PutOutcome outcome{record, PutOutcome::Kind::kRestored, {}, {}, {}};
+    PutOutcome outcome{record, PutOutcome::Kind::kRestored, {}, {}, {}, op};
     // Children soft-deleted with it come back; those re-created on recover come back when
     // what they depend on is there, and are reported otherwise.
     REPRIEVE_ASSIGN_OR_RETURN(std::vector<ResourceRecord> children, Children(*existing, true));
@@ -609,7 +682,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
       (recreate ? outcome.recreated_children : outcome.restored_children).push_back(child.id);
       batch.put.push_back(RecoveredAt(std::move(child), now, request.caller));
     }
-    REPRIEVE_RETURN_IF_ERROR(Commit(batch));
+    REPRIEVE_RETURN_IF_ERROR(Commit(WithOperation(std::move(batch), op)));
     return outcome;
   }
 
@@ -682,14 +755,21 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     batch.expect.push_back({parent->key, Kind::kActive, 0});
     batch.touch.push_back(parent->key);
   }
+  std::optional<OperationRecord> op;
+  if (request.operation) {
+    op = NewOperation(*request.operation, OperationKind::kCreate, record, now);
+    if (op->running()) {
+      record.pending_operation = op->id;
+      record.pending_kind = OperationKind::kCreate;
+    }
+  }
   batch.put.push_back(record);
-  if (request.operation) batch.operations.push_back(*request.operation);
-  REPRIEVE_RETURN_IF_ERROR(Commit(batch));
-  return PutOutcome{std::move(record), PutOutcome::Kind::kCreated};
+  REPRIEVE_RETURN_IF_ERROR(Commit(WithOperation(std::move(batch), op)));
+  return PutOutcome{std::move(record), PutOutcome::Kind::kCreated, {}, {}, {}, op};
 }
 
 Result<ResourceRecord> ResourceService::Get(const ResourceId& id) {
-  auto record = store_.Get(id.Key());
+  auto record = Settled(store_.Get(id.Key()));
   // A live resource implies its group and subscription (a group delete takes everything in
   // it), so the common case is one lookup; only a miss needs to say which level is missing.
   if (record.has_value() && record->state == LifecycleState::kActive) return record;
@@ -714,6 +794,7 @@ Result<ResourceRecord> ResourceService::Modify(
 
 Result<ResourceRecord> ResourceService::Update(const ResourceRecord& current,
                                                const BodyChange& change, const Principal& caller) {
+  REPRIEVE_RETURN_IF_ERROR(RefusePending(current));
   ResourceRecord record = current;
   if (change.facts) {
     const TypePolicy* policy = catalog_.Find(current.type);
@@ -753,7 +834,8 @@ Result<bool> ResourceService::SoftDeletes(const TypePolicy& policy, const Resour
   return true;
 }
 
-Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request) {
+Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request,
+                                                  const OperationRecord* finishing) {
   const ResourceId& id = request.id;
   REPRIEVE_RETURN_IF_ERROR(RequireGroup(id).status());
   const TypePolicy& policy = PolicyFor(id);
@@ -762,18 +844,48 @@ Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request) 
     if (existing.status().code() == StatusCode::kNotFound) return DeleteOutcome{};
     return existing.status();
   }
+  if (finishing == nullptr) {
+    REPRIEVE_RETURN_IF_ERROR(RefusePending(*existing));
+  } else if (existing->pending_operation != finishing->id) {
+    return DeleteOutcome{};  // something else (a group delete) took it meanwhile
+  }
   const Timestamp now = clock_.Now();
   WriteBatch batch;
-  if (request.operation) batch.operations.push_back(*request.operation);
   DeleteOutcome outcome;
+  // A running delete marks the resource now and takes effect when it ends; one set to fail
+  // changes nothing.
+  const bool starts = request.operation && finishing == nullptr && request.operation->deferred();
+  const auto begin = [&](Kind expected) -> Result<DeleteOutcome> {
+    OperationRecord op = NewOperation(*request.operation, OperationKind::kDelete, *existing, now);
+    op.api_version = request.api_version;
+    op.force_purge = request.force_purge;
+    op.delete_dependents = request.delete_dependents;
+    REPRIEVE_RETURN_IF_ERROR(BeginOperation(op, *existing, expected));
+    outcome.existed = true;
+    outcome.record = *existing;
+    outcome.operation = std::move(op);
+    return outcome;
+  };
+  // The transition's batch with the operation it ends or finishes at once.
+  const auto finish = [&](WriteBatch transition) {
+    if (finishing != nullptr) {
+      outcome.operation = Ended(*finishing, OperationStatus::kSucceeded, OkStatus(), now);
+      transition.expect_running.push_back(finishing->id);
+    } else if (request.operation) {
+      outcome.operation = NewOperation(*request.operation, OperationKind::kDelete, *existing, now);
+    }
+    if (outcome.operation) transition.operations.push_back(*outcome.operation);
+    return transition;
+  };
   if (existing->state != LifecycleState::kActive) {
     // Deleting a soft-deleted resource again purges it only when asked to.
     if (policy.force_purge_parameter.empty() || !request.force_purge) return DeleteOutcome{};
     REPRIEVE_RETURN_IF_ERROR(RefusePurgeWhileProtected(*existing, now));
+    if (starts) return begin(Kind::kSoftDeleted);
     batch.expect.push_back({existing->key, Kind::kSoftDeleted, existing->version});
     AppendRemoval(*existing, &policy, now, batch);
     REPRIEVE_RETURN_IF_ERROR(AppendChildRemoval(*existing, now, batch));
-    REPRIEVE_RETURN_IF_ERROR(Commit(batch));
+    REPRIEVE_RETURN_IF_ERROR(Commit(finish(std::move(batch))));
     outcome.existed = true;
     outcome.record = *existing;
     return outcome;
@@ -787,6 +899,7 @@ Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request) 
         .WithArmCode("DependentResourcesRequirePermanentDelete")
         .WithTarget(policy.delete_dependents_parameter);
   }
+  if (starts) return begin(Kind::kActive);
   batch.expect.push_back({existing->key, Kind::kActive, existing->version});
   outcome.existed = true;
   if (soft) {
@@ -800,7 +913,7 @@ Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request) 
     REPRIEVE_RETURN_IF_ERROR(AppendChildRemoval(*existing, now, batch));
     outcome.record = *existing;
   }
-  REPRIEVE_RETURN_IF_ERROR(Commit(batch));
+  REPRIEVE_RETURN_IF_ERROR(Commit(finish(std::move(batch))));
   if (request.delete_dependents) {
     for (const std::string& dependency : existing->dependencies) {
       auto dependency_id = ResourceId::Parse(dependency);
@@ -879,7 +992,7 @@ Result<ResourceRecord> ResourceService::GetDeleted(const TypePolicy& policy,
            EqualsIgnoreCase(record.name, ref.name);
   };
   const auto lookup = [&](const std::string& key) -> Result<ResourceRecord> {
-    auto record = store_.Get(key);
+    auto record = Settled(store_.Get(key));
     if (!record.has_value()) {
       return record.status().code() == StatusCode::kNotFound ? not_found() : record.status();
     }
@@ -920,23 +1033,219 @@ std::string RestoreReference(const ResourceRecord& record) {
 }
 
 
-Status ResourceService::Purge(const TypePolicy& policy, const DeletedRef& ref,
-                              std::optional<OperationRecord> operation) {
-  return RetryRaces(ref.name, [&]() -> Result<bool> {
-           REPRIEVE_ASSIGN_OR_RETURN(const ResourceRecord record, GetDeleted(policy, ref));
-           const Timestamp now = clock_.Now();
-           REPRIEVE_RETURN_IF_ERROR(RefusePurgeWhileProtected(record, now));
+Result<PurgeOutcome> ResourceService::Purge(const TypePolicy& policy, const DeletedRef& ref,
+                                            std::optional<OperationStart> operation) {
+  return RetryRaces(ref.name, [&]() -> Result<PurgeOutcome> {
+    auto record = GetDeleted(policy, ref);
+    if (!record.has_value() && record.status().code() == StatusCode::kNotFound) {
+      REPRIEVE_RETURN_IF_ERROR(RefuseWhileDeleting(policy, ref));
+    }
+    if (!record.has_value()) return record.status();
+    return PurgeOnce(policy, *record, operation, nullptr);
+  });
+}
+
+Result<PurgeOutcome> ResourceService::PurgeOnce(const TypePolicy& policy,
+                                                const ResourceRecord& record,
+                                                const std::optional<OperationStart>& start,
+                                                const OperationRecord* finishing) {
+  if (finishing == nullptr) {
+    REPRIEVE_RETURN_IF_ERROR(RefusePending(record));
+  } else if (record.pending_operation != finishing->id) {
+    return PurgeOutcome{};
+  }
+  const Timestamp now = clock_.Now();
+  REPRIEVE_RETURN_IF_ERROR(RefusePurgeWhileProtected(record, now));
+  PurgeOutcome outcome;
+  if (finishing == nullptr && start && start->deferred()) {
+    OperationRecord op = NewOperation(*start, OperationKind::kPurge, record, now);
+    REPRIEVE_RETURN_IF_ERROR(BeginOperation(op, record, Kind::kSoftDeleted));
+    outcome.operation = std::move(op);
+    return outcome;
+  }
+  WriteBatch batch;
+  batch.expect.push_back({record.key, Kind::kSoftDeleted, record.version});
+  AppendRemoval(record, &policy, now, batch);
+  REPRIEVE_RETURN_IF_ERROR(AppendChildRemoval(record, now, batch));
+  if (finishing != nullptr) {
+    outcome.operation = Ended(*finishing, OperationStatus::kSucceeded, OkStatus(), now);
+    batch.expect_running.push_back(finishing->id);
+  } else if (start) {
+    outcome.operation = NewOperation(*start, OperationKind::kPurge, record, now);
+  }
+  if (outcome.operation) batch.operations.push_back(*outcome.operation);
+  REPRIEVE_RETURN_IF_ERROR(Commit(batch));
+  return outcome;
+}
+
+Status ResourceService::RefuseWhileDeleting(const TypePolicy& policy, const DeletedRef& ref) {
+  std::string key;
+  if (!ref.resource_group.empty()) {
+    key = ResourceId::Resource(ref.subscription, ref.resource_group, policy.Namespace(),
+                               policy.ResourceType(), ref.name)
+              .Key();
+  } else if (policy.name_scope == NameScope::kGlobal) {
+    auto name = store_.Get(NameKey(policy.type, ref.name));
+    if (name.has_value()) key = AsciiLower(name->id);
+  }
+  if (key.empty()) return OkStatus();
+  auto live = store_.Get(key);
+  if (!live.has_value() || live->state != LifecycleState::kActive ||
+      live->pending_kind != OperationKind::kDelete) {
+    return OkStatus();
+  }
+  return RefusePending(*live);
+}
+
+// ---------------------------------------------------------------- operations
+
+Status ResourceService::BeginOperation(const OperationRecord& op, const ResourceRecord& record,
+                                       Expectation::Kind expected) {
+  WriteBatch batch;
+  if (op.running()) {
+    ResourceRecord marked = record;
+    marked.version += 1;
+    marked.pending_operation = op.id;
+    marked.pending_kind = op.kind;
+    batch.expect.push_back({record.key, expected, record.version});
+    batch.put.push_back(std::move(marked));
+  }
+  batch.operations.push_back(op);
+  return Commit(batch);
+}
+
+Status ResourceService::RefusePending(const ResourceRecord& record) {
+  if (record.pending_operation.empty()) return OkStatus();
+  auto op = store_.GetOperation(record.pending_operation);
+  if (!op.has_value()) {
+    return op.status().code() == StatusCode::kNotFound ? OkStatus() : op.status();
+  }
+  if (!op->running()) return OkStatus();
+  if (op->ends_at > clock_.Now()) {
+    return FailedPreconditionError(
+               "The resource '" + record.id + "' has a " +
+               std::string(OperationKindName(op->kind)) + " operation in progress (" + op->id +
+               ", until " + FormatRfc3339(op->ends_at) +
+               "); retry the request once that operation has finished.")
+        .WithArmCode("Conflict");
+  }
+  REPRIEVE_RETURN_IF_ERROR(FinishOperation(*op));
+  return AbortedError("the operation on " + record.key + " has just finished");
+}
+
+Result<ResourceRecord> ResourceService::Settled(Result<ResourceRecord> record) {
+  if (!record.has_value() || record->pending_operation.empty()) return record;
+  auto op = store_.GetOperation(record->pending_operation);
+  if (!op.has_value() || !op->running() || op->ends_at > clock_.Now()) return record;
+  REPRIEVE_RETURN_IF_ERROR(FinishOperation(*op));
+  return store_.Get(record->key);
+}
+
+Status ResourceService::EndOperation(const OperationRecord& op, OperationStatus status,
+                                     const Status& error) {
+  return RetryRaces(op.id, [&]() -> Result<bool> {
+           auto current = store_.GetOperation(op.id);
+           if (!current.has_value()) return current.status();
+           if (!current->running()) return true;  // another caller ended it
            WriteBatch batch;
-           batch.expect.push_back({record.key, Kind::kSoftDeleted, record.version});
-           AppendRemoval(record, &policy, now, batch);
-           REPRIEVE_RETURN_IF_ERROR(AppendChildRemoval(record, now, batch));
-           if (operation) batch.operations.push_back(*operation);
+           batch.expect_running.push_back(op.id);
+           batch.operations.push_back(Ended(*current, status, error, clock_.Now()));
+           auto target = store_.Get(op.target_key);
+           if (target.has_value() && target->pending_operation == op.id) {
+             ResourceRecord unmarked = *target;
+             unmarked.pending_operation.clear();
+             unmarked.version += 1;
+             batch.expect.push_back({target->key,
+                                     target->state == LifecycleState::kActive ? Kind::kActive
+                                                                              : Kind::kSoftDeleted,
+                                     target->version});
+             batch.put.push_back(std::move(unmarked));
+           }
            REPRIEVE_RETURN_IF_ERROR(Commit(batch));
            return true;
          })
       .status();
 }
 
+Status ResourceService::FinishOperation(const OperationRecord& op) {
+  if (!op.running() || op.ends_at > clock_.Now()) return OkStatus();
+  if (!op.error_code.empty()) {
+    return EndOperation(op, OperationStatus::kFailed,
+                        InternalError(op.error_message).WithArmCode(op.error_code));
+  }
+  auto target = store_.Get(op.target_key);
+  if (!target.has_value() && target.status().code() != StatusCode::kNotFound) {
+    return target.status();
+  }
+  if (!target.has_value() || target->pending_operation != op.id) {
+    // Something else got there first: a group delete took the resource, or the sweeper
+    // purged it (which is what a purge wanted).
+    if (op.kind == OperationKind::kPurge && !target.has_value()) {
+      return EndOperation(op, OperationStatus::kSucceeded, OkStatus());
+    }
+    return EndOperation(op, OperationStatus::kCanceled,
+                        Status(StatusCode::kAborted,
+                               "The operation was canceled: '" + op.target +
+                                   "' was changed by another operation before it finished.")
+                            .WithArmCode("OperationCanceled"));
+  }
+  const TypePolicy* policy = catalog_.Find(op.type);
+  Status finished;
+  switch (op.kind) {
+    case OperationKind::kCreate:
+    case OperationKind::kRecover:
+      return EndOperation(op, OperationStatus::kSucceeded, OkStatus());
+    case OperationKind::kDelete: {
+      auto id = ResourceId::Parse(op.target);
+      REPRIEVE_CHECK(id.has_value() && policy != nullptr) << "bad delete target " << op.target;
+      const DeleteRequest request{*id, Principal(op.caller, op.caller_type), std::nullopt,
+                                  op.api_version, op.force_purge, op.delete_dependents};
+      finished = RetryRaces(op.target, [&] { return DeleteOnce(request, &op); }).status();
+      break;
+    }
+    case OperationKind::kPurge: {
+      REPRIEVE_CHECK(policy != nullptr) << "no policy for " << op.type;
+      finished = RetryRaces(op.target, [&]() -> Result<PurgeOutcome> {
+                   REPRIEVE_ASSIGN_OR_RETURN(const ResourceRecord record,
+                                             store_.Get(op.target_key));
+                   return PurgeOnce(*policy, record, std::nullopt, &op);
+                 }).status();
+      break;
+    }
+  }
+  if (finished.ok()) {
+    // Ended with the transition, unless it found nothing left to do.
+    auto now_op = store_.GetOperation(op.id);
+    if (now_op.has_value() && now_op->running()) {
+      return EndOperation(op, OperationStatus::kCanceled,
+                          Status(StatusCode::kAborted, "The operation was canceled: '" +
+                                                           op.target + "' had changed.")
+                              .WithArmCode("OperationCanceled"));
+    }
+    return OkStatus();
+  }
+  if (finished.code() == StatusCode::kUnavailable) return finished;  // the executor retries
+  return EndOperation(op, OperationStatus::kFailed, finished);
+}
+
+Result<OperationRecord> ResourceService::GetOperation(const std::string& id) {
+  const std::string key = AsciiLower(id);
+  auto op = store_.GetOperation(key);
+  if (!op.has_value() || !op->running() || op->ends_at > clock_.Now()) return op;
+  REPRIEVE_RETURN_IF_ERROR(FinishOperation(*op));
+  return store_.GetOperation(key);
+}
+
+Result<int> ResourceService::RunDueOperations(int limit) {
+  REPRIEVE_ASSIGN_OR_RETURN(const std::vector<OperationRecord> due,
+                            store_.ListOperationsDue(clock_.Now(), limit));
+  int finished = 0;
+  for (const OperationRecord& op : due) {
+    REPRIEVE_RETURN_IF_ERROR(FinishOperation(op));
+    ++finished;
+  }
+  return finished;
+}
 
 // ---------------------------------------------------------------- features
 
@@ -1038,6 +1347,7 @@ Result<AccessKeys> ResourceService::RegenerateKey(const ResourceId& id, const st
   }
   return RetryRaces(id.ToString(), [&]() -> Result<AccessKeys> {
     REPRIEVE_ASSIGN_OR_RETURN(ResourceRecord record, Get(id));
+    REPRIEVE_RETURN_IF_ERROR(RefusePending(record));
     REPRIEVE_ASSIGN_OR_RETURN(AccessKeys keys, KeysOf(record));
     for (auto& [name, value] : keys) {
       if (name == canonical) value = random_.NewHex(16);
@@ -1053,10 +1363,6 @@ Result<AccessKeys> ResourceService::RegenerateKey(const ResourceId& id, const st
     REPRIEVE_RETURN_IF_ERROR(Commit(batch));
     return keys;
   });
-}
-
-Result<OperationRecord> ResourceService::GetOperation(const std::string& id) {
-  return store_.GetOperation(AsciiLower(id));
 }
 
 }  // namespace reprieve::core

@@ -20,7 +20,9 @@
 #include "reprieve/base/random.h"
 #include "reprieve/base/result.h"
 #include "reprieve/core/model/resource.h"
+#include "reprieve/core/model/operation.h"
 #include "reprieve/core/model/resource_id.h"
+#include "reprieve/core/operations/operation_schedule.h"
 #include "reprieve/core/policy/policy_catalog.h"
 #include "reprieve/core/ports/resource_store.h"
 #include "reprieve/core/service/access_records.h"
@@ -36,6 +38,25 @@ struct ResourceFacts {
   std::vector<std::string> dependencies;  // see ResourceRecord::dependencies
 };
 
+// A mutation that runs as a long-running operation: its id (its status URLs, which live at
+// the target's location), who started it, and how it runs (OperationSchedule::Plan).
+//
+// With a zero duration the transition commits with the request and its operation is
+// finished at once. Otherwise create and recover take effect at once and the resource shows
+// the in-progress phase until the operation ends; delete and purge mark the resource and take
+// effect when the operation ends. An operation planned to fail changes nothing: it ends
+// Failed with its error (a delete or purge unmarks the resource). A resource with an
+// operation in progress refuses other changes with 409 Conflict.
+struct OperationStart {
+  std::string id;
+  std::string started_by;  // object id
+  Principal caller;
+  OperationPlan plan;
+
+  // Whether the operation outlives its request (it runs for a while, or is set to fail).
+  bool deferred() const { return plan.duration > Duration::zero() || plan.fails(); }
+};
+
 struct PutRequest {
   ResourceId id;
   std::string location;
@@ -43,7 +64,8 @@ struct PutRequest {
   bool restore = false;  // the type's recover signal was set (properties.restore / createMode)
   std::string restore_reference;  // kRestoreReference: the reference the caller named
   Principal caller;
-  std::optional<OperationRecord> operation;  // committed with a create (its LRO status)
+  // Creates and recovers are operations (an update of a live resource is not).
+  std::optional<OperationStart> operation;
   ResourceFacts facts;
 };
 
@@ -57,7 +79,7 @@ struct BodyChange {
 struct DeleteRequest {
   ResourceId id;
   Principal caller;
-  std::optional<OperationRecord> operation;
+  std::optional<OperationStart> operation;
   std::string api_version;         // types that soft-delete only from some version on
   bool force_purge = false;        // the type's force-purge parameter was true
   bool delete_dependents = false;  // the type's delete-dependents parameter was true
@@ -72,6 +94,8 @@ struct PutOutcome {
   std::vector<std::string> restored_children = {};
   std::vector<std::string> recreated_children = {};
   std::vector<std::pair<std::string, std::string>> not_recreated_children = {};
+  // The operation committed with it (a create or recover that was given one).
+  std::optional<OperationRecord> operation = std::nullopt;
 };
 
 struct DeleteOutcome {
@@ -79,11 +103,17 @@ struct DeleteOutcome {
   bool soft_deleted = false;  // true: the record is now soft-deleted, not gone
   std::optional<ResourceRecord> record;
   std::vector<std::string> dependents_deleted;  // ids deleted with it (delete_dependents)
+  std::optional<OperationRecord> operation;     // committed with it, when one was given
+};
+
+struct PurgeOutcome {
+  std::optional<OperationRecord> operation;  // committed with it, when one was given
 };
 
 struct GroupDeleteOutcome {
   int deleted = 0;       // resources removed for good
   int soft_deleted = 0;  // resources moved to the soft-deleted state
+  std::optional<OperationRecord> operation;  // finished with it, when one was given
 };
 
 // Addresses a soft-deleted resource the way its deleted-resource route does.
@@ -132,7 +162,15 @@ class ResourceService {
   // soft-deleted resources keep their schedule. kNotFound if the group does not exist.
   Result<GroupDeleteOutcome> DeleteResourceGroup(const std::string& subscription,
                                                  const std::string& name, const Principal& caller,
-                                                 std::optional<OperationRecord> operation);
+                                                 std::optional<OperationStart> operation);
+
+  // ---- long-running operations ----
+  // The operation with this id; one in progress whose end has come is finished first, so
+  // a poll sees the operation end exactly when the clock passes its end. kNotFound if unknown.
+  Result<OperationRecord> GetOperation(const std::string& id);
+  // Finishes the operations in progress whose end has come (at most `limit`), each in one
+  // transaction with its effect; returns how many it finished.
+  Result<int> RunDueOperations(int limit);
   Result<Page> ListResourceGroups(const std::string& subscription, const std::string& after,
                                   int limit);
 
@@ -175,8 +213,9 @@ class ResourceService {
   Result<ResourceRecord> GetDeleted(const TypePolicy& policy, const DeletedRef& ref);
   // Removes the soft-deleted resource for good. kNotFound if there is none;
   // kFailedPrecondition while purge protection holds it.
-  Status Purge(const TypePolicy& policy, const DeletedRef& ref,
-               std::optional<OperationRecord> operation);
+  // kConflict while the resource's delete is still running.
+  Result<PurgeOutcome> Purge(const TypePolicy& policy, const DeletedRef& ref,
+                             std::optional<OperationStart> operation);
 
   // ---- preview features (Microsoft.Features) ----
   // Enrols / withdraws the subscription. kNotFound (FeatureNotFound) for a feature no type
@@ -196,9 +235,6 @@ class ResourceService {
   Result<AccessKeys> RegenerateKey(const ResourceId& id, const std::string& key_name,
                                    const Principal& caller);
 
-  // Operation status documents written with mutations. kNotFound if unknown.
-  Result<OperationRecord> GetOperation(const std::string& id);
-
  private:
   const TypePolicy& PolicyFor(const ResourceId& id) const;
   // Writes `change` over `current`, guarded by its version (kAborted if it moved).
@@ -212,7 +248,27 @@ class ResourceService {
   Status RequireSubscription(const std::string& subscription);
   Result<ResourceRecord> RequireGroup(const ResourceId& id);
   Result<PutOutcome> PutOnce(const PutRequest& request, const TypePolicy& policy);
-  Result<DeleteOutcome> DeleteOnce(const DeleteRequest& request);
+  // `finishing`: the running delete operation this call ends (its marker is expected).
+  Result<DeleteOutcome> DeleteOnce(const DeleteRequest& request,
+                                   const OperationRecord* finishing = nullptr);
+  Result<PurgeOutcome> PurgeOnce(const TypePolicy& policy, const ResourceRecord& record,
+                                 const std::optional<OperationStart>& start,
+                                 const OperationRecord* finishing);
+  // Commits `op` (deferred) and, while it runs, its marker on `record` (in state `expected`).
+  Status BeginOperation(const OperationRecord& op, const ResourceRecord& record,
+                        Expectation::Kind expected);
+  // kConflict while `ref` names a live resource whose delete is running.
+  Status RefuseWhileDeleting(const TypePolicy& policy, const DeletedRef& ref);
+  // ok if no operation is running on `record`. A running one answers kConflict; one whose end
+  // has come is finished here and kAborted returned, so the caller decides again.
+  Status RefusePending(const ResourceRecord& record);
+  // Ends `op` (in progress, its end come): its effect and terminal status in one
+  // transaction. ok if another caller ended it first.
+  Status FinishOperation(const OperationRecord& op);
+  // Ends `op` Failed with `error` (Canceled if `canceled`), unmarking its resource.
+  Status EndOperation(const OperationRecord& op, OperationStatus status, const Status& error);
+  // `record` as stored, with any operation due on it finished first.
+  Result<ResourceRecord> Settled(Result<ResourceRecord> record);
   // Whether deleting `record` now keeps it soft-deleted.
   Result<bool> SoftDeletes(const TypePolicy& policy, const ResourceRecord& record,
                            const DeleteRequest& request);
@@ -240,7 +296,7 @@ class ResourceService {
   // kFailedPrecondition (PurgeProtected) while `record`'s purge protection holds at `now`.
   static Status RefusePurgeWhileProtected(const ResourceRecord& record, Timestamp now);
   Result<GroupDeleteOutcome> DeleteGroupOnce(const ResourceId& group, const Principal& caller,
-                                             const std::optional<OperationRecord>& operation);
+                                             const std::optional<OperationStart>& operation);
   Result<AccessKeys> KeysOf(const ResourceRecord& record) const;
   std::string NewEtag();
   std::string NewSecrets(const TypePolicy& policy);

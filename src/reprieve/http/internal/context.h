@@ -39,6 +39,9 @@ struct ApiState {
   TokenService& tokens;
   const RouteTable& routes;
   RenderCache rendered{};                 // JSON text of the resources recently answered
+  // How long operations run and which fail; null: every operation finishes in its request.
+  core::OperationSchedule* operations = nullptr;
+  int retry_after_seconds = 1;            // Retry-After on operation answers and polls
 };
 
 struct RequestContext {

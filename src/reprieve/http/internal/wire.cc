@@ -85,36 +85,6 @@ json::object ParseStored(const std::string& body) {
 
 }  // namespace
 
-namespace {
-// The stored status document of `op` with "id" set to the path it was requested at.
-boost::json::value OperationDocument(const RequestContext& ctx, const core::OperationRecord& op) {
-  std::error_code ec;
-  json::value body = json::parse(op.body, ec);
-  if (ec || !body.is_object()) body = json::object();
-  std::string path;
-  for (const std::string& segment : ctx.segments) path += "/" + segment;
-  body.as_object()["id"] = path;
-  return body;
-}
-}  // namespace
-
-HandlerResult OperationStatus(ApiState& state, const RequestContext& ctx) {
-  if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
-  REPRIEVE_RETURN_IF_ERROR(RequireAnyApiVersion(ctx));
-  const std::string& id = ctx.segments.back();
-  auto op = state.service.GetOperation(id);
-  if (op.has_value() && op->subscription == AsciiLower(ctx.segments[1])) {
-    // Without the read action at the status URL's scope, only the principal that started
-    // the operation may follow it (a role that may purge may wait for its purge).
-    if (!ctx.denied.ok() && op->started_by != ctx.caller_object_id) return ctx.denied;
-    return JsonResponse(200, OperationDocument(ctx, *op));
-  }
-  if (!ctx.denied.ok()) return ctx.denied;
-  if (!op.has_value() && op.status().code() != StatusCode::kNotFound) return op.status();
-  return NotFoundError("The operation '" + id + "' was not found.")
-      .WithArmCode("OperationNotFound");
-}
-
 Status RequireAnyApiVersion(const RequestContext& ctx) {
   if (ctx.api_version.empty()) {
     return InvalidArgumentError(
@@ -452,6 +422,18 @@ json::object ResourceObject(const core::ResourceRecord& record, const core::Type
     properties = std::move(stored_properties->as_object());
   }
   properties["provisioningState"] = "Succeeded";
+  if (!record.pending_operation.empty()) {
+    // An operation is running on it: the phase's state, as the type shows it.
+    const core::PhaseState& phase = record.pending_kind == core::OperationKind::kDelete
+                                        ? policy.deleting
+                                    : record.pending_kind == core::OperationKind::kRecover
+                                        ? policy.recovering
+                                        : policy.creating;
+    properties["provisioningState"] = phase.provisioning_state;
+    if (!phase.target_provisioning_state.empty()) {
+      properties["targetProvisioningState"] = phase.target_provisioning_state;
+    }
+  }
   if (!policy.endpoint_template.empty()) {
     std::string endpoint = policy.endpoint_template;
     const json::value* subdomain = properties.if_contains("customSubDomainName");
@@ -643,22 +625,6 @@ bool IsGuid(std::string_view text) {
     if (dash ? c != '-' : !hex) return false;
   }
   return true;
-}
-
-core::OperationRecord SucceededOperation(const RequestContext& ctx, RandomSource& random) {
-  core::OperationRecord op;
-  op.id = random.NewUuid();
-  op.subscription = ctx.segments.size() > 1 ? AsciiLower(ctx.segments[1]) : "";
-  op.created_at = ctx.now;
-  op.started_by = ctx.caller_object_id;
-  json::object body;
-  body["name"] = op.id;
-  body["status"] = "Succeeded";
-  body["startTime"] = FormatRfc3339(ctx.now);
-  body["endTime"] = FormatRfc3339(ctx.now);
-  body["percentComplete"] = 100;
-  op.body = json::serialize(body);
-  return op;
 }
 
 

@@ -81,9 +81,6 @@ HttpResponse JsonResponse(int status, const boost::json::value& body);
 HttpResponse JsonTextResponse(int status, std::string body);
 HttpResponse EmptyResponse(int status);
 
-// A finished operation's status document and record, for a change made now. The status
-// URLs that serve it add the document's "id" (their own path).
-core::OperationRecord SucceededOperation(const RequestContext& ctx, RandomSource& random);
 // Absolute URL on the request's host for `path` + "?api-version=" + the request's version.
 std::string AbsoluteUrl(const RequestContext& ctx, const std::string& path);
 
@@ -94,10 +91,5 @@ Status RequireApiVersion(const RequestContext& ctx, const core::TypePolicy& poli
 Status RequireAnyApiVersion(const RequestContext& ctx);
 // 405 MethodNotAllowed naming the methods the route supports.
 Status MethodNotAllowed(const RequestContext& ctx, std::string_view allowed);
-
-// GET of an operation-status URL (the last path segment is the operation id), as
-// Azure-AsyncOperation or Location. Operations finish before their first answer, so both
-// answer 200 with the final status; 404 OperationNotFound for another subscription's.
-HandlerResult OperationStatus(ApiState& state, const RequestContext& ctx);
 
 }  // namespace reprieve::http::internal

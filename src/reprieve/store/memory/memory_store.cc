@@ -84,13 +84,27 @@ class MemoryStore final : public core::ResourceStore {
     std::lock_guard lock(mu_);
     std::vector<std::pair<Timestamp, std::string>> old;
     for (const auto& [id, op] : operations_) {
-      if (op.created_at < cutoff) old.emplace_back(op.created_at, id);
+      if (!op.running() && op.created_at < cutoff) old.emplace_back(op.created_at, id);
     }
     std::sort(old.begin(), old.end());
     if (static_cast<int>(old.size()) > limit) old.resize(static_cast<size_t>(limit));
     std::vector<std::string> ids;
     for (auto& [created, id] : old) ids.push_back(std::move(id));
     return ids;
+  }
+
+  Result<std::vector<core::OperationRecord>> ListOperationsDue(Timestamp now,
+                                                               int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<core::OperationRecord> due;
+    for (const auto& [id, op] : operations_) {
+      if (op.running() && op.ends_at <= now) due.push_back(op);
+    }
+    std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.ends_at, a.id) < std::tie(b.ends_at, b.id);
+    });
+    if (static_cast<int>(due.size()) > limit) due.resize(static_cast<size_t>(limit));
+    return due;
   }
 
   Result<int64_t> Count(LifecycleState state) override {
@@ -115,6 +129,12 @@ class MemoryStore final : public core::ResourceStore {
     for (const Expectation& expectation : batch.expect) {
       Status status = Check(expectation);
       if (!status.ok()) return status;
+    }
+    for (const std::string& id : batch.expect_running) {
+      auto it = operations_.find(id);
+      if (it == operations_.end() || !it->second.running()) {
+        return AbortedError("the operation " + id + " is no longer in progress");
+      }
     }
     for (const std::string& key : batch.touch) {
       if (records_.find(key) == records_.end()) {

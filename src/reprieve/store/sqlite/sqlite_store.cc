@@ -29,7 +29,16 @@ constexpr const char* kColumns =
     "key, id, subscription, resource_group, type, name, location, body, secrets, state, "
     "version, etag, created_at, changed_at, created_by, changed_by, deleted_at, "
     "scheduled_purge_at, retention_ms, purge_protected, customer_managed_key, dependencies, "
-    "transient, created_by_type, changed_by_type";
+    "transient, created_by_type, changed_by_type, pending_operation, pending_kind";
+
+constexpr const char* kOperationColumns =
+    "id, subscription, created_at, started_by, kind, status, target, target_key, type, "
+    "location, ends_at, finished_at, caller, error_code, error_message, api_version, flags";
+
+// Operation flags column: the delete options a finishing delete needs.
+constexpr int kForcePurgeFlag = 1;
+constexpr int kDeleteDependentsFlag = 2;
+constexpr int kApplicationCallerFlag = 4;  // caller_type is kApplication
 
 // The point lookup, built once: it runs on every request.
 const std::string& GetSql() {
@@ -180,7 +189,37 @@ ResourceRecord RecordFromRow(sqlite3_stmt* stmt) {
   for (std::string_view dependency : Split(dependencies, '\n')) {
     if (!dependency.empty()) r.dependencies.emplace_back(dependency);
   }
+  r.pending_operation = ColumnText(stmt, 25);
+  r.pending_kind = static_cast<core::OperationKind>(sqlite3_column_int(stmt, 26));
   return r;
+}
+
+core::OperationRecord OperationFromRow(sqlite3_stmt* stmt) {
+  core::OperationRecord op;
+  op.id = ColumnText(stmt, 0);
+  op.subscription = ColumnText(stmt, 1);
+  op.created_at = FromMillis(sqlite3_column_int64(stmt, 2));
+  op.started_by = ColumnText(stmt, 3);
+  op.kind = static_cast<core::OperationKind>(sqlite3_column_int(stmt, 4));
+  op.status = static_cast<core::OperationStatus>(sqlite3_column_int(stmt, 5));
+  op.target = ColumnText(stmt, 6);
+  op.target_key = ColumnText(stmt, 7);
+  op.type = ColumnText(stmt, 8);
+  op.location = ColumnText(stmt, 9);
+  op.ends_at = FromMillis(sqlite3_column_int64(stmt, 10));
+  if (sqlite3_column_type(stmt, 11) != SQLITE_NULL) {
+    op.finished_at = FromMillis(sqlite3_column_int64(stmt, 11));
+  }
+  op.caller = ColumnText(stmt, 12);
+  op.error_code = ColumnText(stmt, 13);
+  op.error_message = ColumnText(stmt, 14);
+  op.api_version = ColumnText(stmt, 15);
+  const int flags = sqlite3_column_int(stmt, 16);
+  op.force_purge = (flags & kForcePurgeFlag) != 0;
+  op.delete_dependents = (flags & kDeleteDependentsFlag) != 0;
+  op.caller_type = (flags & kApplicationCallerFlag) != 0 ? core::PrincipalType::kApplication
+                                                         : core::PrincipalType::kUser;
+  return op;
 }
 
 // The smallest string greater than every string starting with `prefix`.
@@ -387,16 +426,36 @@ class SqliteStore final : public core::ResourceStore {
     return WithReader([&](Connection& conn) -> Result<core::OperationRecord> {
       REPRIEVE_ASSIGN_OR_RETURN(
           sqlite3_stmt * stmt,
-          conn.Prepare("SELECT id, subscription, body, created_at, started_by FROM operations "
-                       "WHERE id = ?1"));
+          conn.Prepare(std::string("SELECT ") + kOperationColumns +
+                       " FROM operations WHERE id = ?1"));
       BindText(stmt, 1, id);
       const int rc = sqlite3_step(stmt);
       if (rc == SQLITE_DONE) return NotFoundError("no operation " + std::string(id));
       if (rc != SQLITE_ROW) return conn.Error("reading an operation", sqlite3_errmsg(conn.db()));
-      core::OperationRecord op{ColumnText(stmt, 0), ColumnText(stmt, 1), ColumnText(stmt, 2),
-                               FromMillis(sqlite3_column_int64(stmt, 3)), ColumnText(stmt, 4)};
+      core::OperationRecord op = OperationFromRow(stmt);
       sqlite3_reset(stmt);
       return op;
+    });
+  }
+
+  Result<std::vector<core::OperationRecord>> ListOperationsDue(Timestamp now,
+                                                               int limit) override {
+    return WithReader([&](Connection& conn) -> Result<std::vector<core::OperationRecord>> {
+      REPRIEVE_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          conn.Prepare(std::string("SELECT ") + kOperationColumns +
+                       " FROM operations WHERE status = 0 AND ends_at <= ?1"
+                       " ORDER BY ends_at, id LIMIT ?2"));
+      sqlite3_bind_int64(stmt, 1, ToMillis(now));
+      sqlite3_bind_int(stmt, 2, limit);
+      std::vector<core::OperationRecord> due;
+      int rc;
+      while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) due.push_back(OperationFromRow(stmt));
+      sqlite3_reset(stmt);
+      if (rc != SQLITE_DONE) {
+        return conn.Error("listing due operations", sqlite3_errmsg(conn.db()));
+      }
+      return due;
     });
   }
 
@@ -404,8 +463,8 @@ class SqliteStore final : public core::ResourceStore {
     return WithReader([&](Connection& conn) -> Result<std::vector<std::string>> {
       REPRIEVE_ASSIGN_OR_RETURN(
           sqlite3_stmt * stmt,
-          conn.Prepare("SELECT id FROM operations WHERE created_at < ?1 ORDER BY created_at "
-                       "LIMIT ?2"));
+          conn.Prepare("SELECT id FROM operations WHERE created_at < ?1 AND status <> 0 "
+                       "ORDER BY created_at LIMIT ?2"));
       sqlite3_bind_int64(stmt, 1, ToMillis(cutoff));
       sqlite3_bind_int(stmt, 2, limit);
       std::vector<std::string> ids;
@@ -554,6 +613,18 @@ class SqliteStore final : public core::ResourceStore {
     for (const Expectation& expectation : batch.expect) {
       REPRIEVE_RETURN_IF_ERROR(CheckExpectation(expectation));
     }
+    for (const std::string& id : batch.expect_running) {
+      REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                                writer_->Prepare("SELECT status FROM operations WHERE id = ?1"));
+      BindText(stmt, 1, id);
+      const int rc = sqlite3_step(stmt);
+      const bool running = rc == SQLITE_ROW && sqlite3_column_int(stmt, 0) == 0;
+      sqlite3_reset(stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        return writer_->Error("checking an operation", sqlite3_errmsg(writer_->db()));
+      }
+      if (!running) return AbortedError("the operation " + id + " is no longer in progress");
+    }
     for (const std::string& key : batch.touch) {
       REPRIEVE_ASSIGN_OR_RETURN(
           sqlite3_stmt * stmt,
@@ -575,7 +646,7 @@ class SqliteStore final : public core::ResourceStore {
           sqlite3_stmt * stmt,
           writer_->Prepare(std::string("INSERT OR REPLACE INTO resources (") + kColumns +
                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                           "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"));
+                           "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)"));
       BindText(stmt, 1, r.key);
       BindText(stmt, 2, r.id);
       BindText(stmt, 3, r.subscription);
@@ -603,18 +674,38 @@ class SqliteStore final : public core::ResourceStore {
       sqlite3_bind_int(stmt, 23, r.transient ? 1 : 0);
       sqlite3_bind_int(stmt, 24, static_cast<int>(r.created_by_type));
       sqlite3_bind_int(stmt, 25, static_cast<int>(r.changed_by_type));
+      BindText(stmt, 26, r.pending_operation);
+      sqlite3_bind_int(stmt, 27, static_cast<int>(r.pending_kind));
       REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing a record"));
     }
     for (const core::OperationRecord& op : batch.operations) {
       REPRIEVE_ASSIGN_OR_RETURN(
           sqlite3_stmt * stmt,
-          writer_->Prepare("INSERT OR REPLACE INTO operations (id, subscription, body, created_at,"
-                           " started_by) VALUES (?1, ?2, ?3, ?4, ?5)"));
+          writer_->Prepare(std::string("INSERT OR REPLACE INTO operations (body, ") +
+                           kOperationColumns +
+                           ") VALUES ('', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                           "?13, ?14, ?15, ?16, ?17)"));
       BindText(stmt, 1, op.id);
       BindText(stmt, 2, op.subscription);
-      BindText(stmt, 3, op.body);
-      sqlite3_bind_int64(stmt, 4, ToMillis(op.created_at));
-      BindText(stmt, 5, op.started_by);
+      sqlite3_bind_int64(stmt, 3, ToMillis(op.created_at));
+      BindText(stmt, 4, op.started_by);
+      sqlite3_bind_int(stmt, 5, static_cast<int>(op.kind));
+      sqlite3_bind_int(stmt, 6, static_cast<int>(op.status));
+      BindText(stmt, 7, op.target);
+      BindText(stmt, 8, op.target_key);
+      BindText(stmt, 9, op.type);
+      BindText(stmt, 10, op.location);
+      sqlite3_bind_int64(stmt, 11, ToMillis(op.ends_at));
+      if (op.finished_at) sqlite3_bind_int64(stmt, 12, ToMillis(*op.finished_at));
+      BindText(stmt, 13, op.caller);
+      BindText(stmt, 14, op.error_code);
+      BindText(stmt, 15, op.error_message);
+      BindText(stmt, 16, op.api_version);
+      sqlite3_bind_int(
+          stmt, 17,
+          (op.force_purge ? kForcePurgeFlag : 0) |
+              (op.delete_dependents ? kDeleteDependentsFlag : 0) |
+              (op.caller_type == core::PrincipalType::kApplication ? kApplicationCallerFlag : 0));
       REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing an operation"));
     }
     for (const std::string& id : batch.erase_operations) {
