@@ -17,6 +17,7 @@
 //
 //   advance PT49H                 moves the FakeClock
 //   sweep 1                       runs the purge sweeper; expects that many purges
+//   operation-duration delete=PT1M  how long operations of that kind run from now on
 //
 // {sub} is the default subscription; captured absolute URLs may be used as request targets.
 #include <gtest/gtest.h>
@@ -157,6 +158,7 @@ class ScenarioTest : public ::testing::TestWithParam<Param> {
     options.manual_clock = &clock_;
     options.sweep_now = [this] { return Sweep(); };
     options.default_tenant = kTenant;
+    options.operations = &operations_;
     api_ = http::ArmApi::Create(*service_, clock_, *random_, options).value();
     vars_["sub"] = kSubscription;
   }
@@ -191,6 +193,7 @@ class ScenarioTest : public ::testing::TestWithParam<Param> {
   std::unique_ptr<core::ResourceStore> store_;
   std::unique_ptr<core::ResourceService> service_;
   std::unique_ptr<core::PurgeSweeper> sweeper_;
+  core::OperationSchedule operations_;
   std::unique_ptr<http::ArmApi> api_;
   std::map<std::string, std::string> vars_;
 };
@@ -230,6 +233,16 @@ void ScenarioTest::Run(const std::string& file) {
       const auto by = ParseIsoDuration(line.substr(8));
       ASSERT_TRUE(by.has_value()) << where(i) << ": bad duration";
       clock_.Advance(*by);
+      ++i;
+      continue;
+    }
+    if (line.rfind("operation-duration ", 0) == 0) {
+      const std::string setting = line.substr(19);
+      const size_t eq = setting.find('=');
+      const auto kind = core::ParseOperationKind(setting.substr(0, eq));
+      const auto duration = ParseIsoDuration(setting.substr(eq + 1));
+      ASSERT_TRUE(eq != std::string::npos && kind && duration) << where(i) << ": bad setting";
+      operations_.SetDuration(*kind, *duration);
       ++i;
       continue;
     }

@@ -8,6 +8,7 @@ ephemeral port and a fresh data directory, stopped (and the directory removed) b
 The binary comes from $REPRIEVED_BIN.
 """
 
+import json
 import os
 import queue
 import re
@@ -111,3 +112,40 @@ class Reprieved:
                        headers={"Metadata": "true"}, data={"resource": resource})
         res.raise_for_status()
         return res.json()["access_token"]
+
+
+class AzCli:
+    """The unmodified az CLI pointed at `server`: Reprieve registered as a custom cloud (its
+    ADFS-style authority, Graph under /graph/), one config directory per profile (a
+    signed-in principal), the managed identity reachable through MSI_ENDPOINT."""
+
+    def __init__(self, server):
+        if shutil.which("az") is None:
+            raise RuntimeError("az is not installed (Debian's azure-cli; tools/install-deps.sh --e2e)")
+        self.server = server
+        self.home = tempfile.mkdtemp(prefix="reprieve-az-")
+        url = server.url
+        self.cloud = json.dumps({
+            "endpoints": {"resourceManager": url + "/", "management": url + "/",
+                          "activeDirectory": url + "/adfs",
+                          "activeDirectoryResourceId": url + "/",
+                          "activeDirectoryGraphResourceId": url + "/",
+                          "microsoftGraphResourceId": url + "/graph/"},
+            "suffixes": {"keyvaultDns": ".vault.azure.net"}})
+
+    def cleanup(self):
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def run(self, profile, *args, timeout=120):
+        """Runs `az ARGS --output json` as `profile`; returns the CompletedProcess."""
+        config = os.path.join(self.home, profile)
+        env = dict(os.environ, AZURE_CONFIG_DIR=config, REQUESTS_CA_BUNDLE=self.server.ca,
+                   AZURE_CORE_COLLECT_TELEMETRY="false", AZURE_CORE_ONLY_SHOW_ERRORS="true",
+                   MSI_ENDPOINT=self.server.url + "/reprieve/msi/token")
+        if not os.path.isdir(config):
+            os.makedirs(config)
+            for step in (["cloud", "register", "--name", "Reprieve", "--cloud-config", self.cloud],
+                         ["cloud", "set", "--name", "Reprieve"]):
+                subprocess.run(["az", *step], env=env, check=True, capture_output=True, text=True)
+        return subprocess.run(["az", *args, "--output", "json"], env=env, capture_output=True,
+                              text=True, timeout=timeout)

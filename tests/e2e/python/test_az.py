@@ -11,10 +11,6 @@ authorization.
 """
 
 import json
-import os
-import shutil
-import subprocess
-import tempfile
 import unittest
 import uuid
 
@@ -25,7 +21,7 @@ from azure.mgmt.authorization import AuthorizationManagementClient
 from azure.mgmt.authorization.models import RoleAssignmentCreateParameters
 from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 
-from reprieved import SUBSCRIPTION, TENANT, Reprieved
+from reprieved import SUBSCRIPTION, TENANT, AzCli, Reprieved
 
 RG = "rg-az"
 NAME = "acct-az"
@@ -36,37 +32,17 @@ CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
 class AzTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        if shutil.which("az") is None:
-            raise RuntimeError("az is not installed (Debian's azure-cli; tools/install-deps.sh --e2e)")
         cls.server = Reprieved.start(["--auth", "strict"])
-        cls.home = tempfile.mkdtemp(prefix="reprieve-az-")
-        url = cls.server.url
-        cls.cloud = json.dumps({
-            "endpoints": {"resourceManager": url + "/", "management": url + "/",
-                          "activeDirectory": url + "/adfs",
-                          "activeDirectoryResourceId": url + "/",
-                          "activeDirectoryGraphResourceId": url + "/",
-                          "microsoftGraphResourceId": url + "/graph/"},
-            "suffixes": {"keyvaultDns": ".vault.azure.net"}})
+        cls.cli = AzCli(cls.server)
 
     @classmethod
     def tearDownClass(cls):
         cls.server.stop()
-        shutil.rmtree(cls.home, ignore_errors=True)
+        cls.cli.cleanup()
 
     def az(self, profile, *args, ok=True):
         """Runs az with its own config directory per signed-in principal."""
-        config = os.path.join(self.home, profile)
-        env = dict(os.environ, AZURE_CONFIG_DIR=config, REQUESTS_CA_BUNDLE=self.server.ca,
-                   AZURE_CORE_COLLECT_TELEMETRY="false", AZURE_CORE_ONLY_SHOW_ERRORS="true",
-                   MSI_ENDPOINT=self.server.url + "/reprieve/msi/token")
-        if not os.path.isdir(config):
-            os.makedirs(config)
-            for step in (["cloud", "register", "--name", "Reprieve", "--cloud-config", self.cloud],
-                         ["cloud", "set", "--name", "Reprieve"]):
-                subprocess.run(["az", *step], env=env, check=True, capture_output=True, text=True)
-        done = subprocess.run(["az", *args, "--output", "json"], env=env, capture_output=True,
-                              text=True, timeout=120)
+        done = self.cli.run(profile, *args)
         if ok:
             self.assertEqual(done.returncode, 0, f"az {' '.join(args)}: {done.stderr}")
             return json.loads(done.stdout) if done.stdout.strip() else None
