@@ -56,7 +56,8 @@ TEST_F(PurgeSweeperTest, LeavesLiveAndRecoveredResourcesAlone) {
 
 TEST_F(PurgeSweeperTest, DropsOperationRecordsADayOld) {
   ASSERT_OK(Create("acct"));
-  ASSERT_OK(service_.Delete(Del(Account("acct"), Op("op-1", OperationKind::kDelete))));
+  ASSERT_OK(service_.Delete(Del(Account("acct"))));
+  ASSERT_OK(service_.Purge(accounts(), Ref("acct"), Op("op-1", OperationKind::kPurge)));
   clock_.Advance(hours(23));
   ASSERT_OK_AND_ASSIGN(SweepReport kept, sweeper_.RunOnce());
   EXPECT_EQ(kept.operations_dropped, 0);

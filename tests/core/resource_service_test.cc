@@ -194,10 +194,11 @@ TEST_F(ServiceTest, OnlyACreateStoresItsOperationStatus) {
 
 TEST_F(ServiceTest, OperationRecordsAreCommittedWithTheirChange) {
   ASSERT_OK(Create("acct"));
-  ASSERT_OK(service_.Delete(Del(Account("acct"), Op("OP-1", OperationKind::kDelete))));
+  ASSERT_OK(service_.Delete(Del(Account("acct"))));
+  ASSERT_OK(service_.Purge(accounts(), Ref("acct"), Op("OP-1", OperationKind::kPurge)));
   ASSERT_OK_AND_ASSIGN(OperationRecord stored, service_.GetOperation("op-1"));
   EXPECT_EQ(stored.status, OperationStatus::kSucceeded);
-  EXPECT_EQ(stored.kind, OperationKind::kDelete);
+  EXPECT_EQ(stored.kind, OperationKind::kPurge);
   EXPECT_EQ(stored.target, Account("acct").ToString());
   EXPECT_EQ(stored.started_by, "starter");
   EXPECT_EQ(stored.finished_at, clock_.Now());

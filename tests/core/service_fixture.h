@@ -44,14 +44,14 @@ class ServiceTest : public ::testing::Test {
   }
 
   static DeleteRequest Del(const ResourceId& id,
-                           std::optional<OperationStart> op = std::nullopt) {
+                           std::optional<Invocation> op = std::nullopt) {
     return {id, "t", std::move(op), "2025-09-01", false, false};
   }
 
   // An operation `id` of `kind` that runs for `duration` and, with `fail_code`, fails.
-  static OperationStart Op(const std::string& id, OperationKind kind, Duration duration = {},
+  static Invocation Op(const std::string& id, OperationKind kind, Duration duration = {},
                            const std::string& fail_code = "") {
-    OperationStart start;
+    Invocation start;
     start.id = id;
     start.started_by = "starter";
     start.caller = "tester";

@@ -219,6 +219,10 @@ std::vector<Row> Rows() {
   rows.push_back({"/subscriptions/{subscriptionId}/resourceGroups", "GET", kS + "/resourceGroups",
                   Guard::kRbac, groups + "/read", kS + "/resourceGroups"});
   AddCrud(rows, "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}", kG, groups);
+  // Azure Monitor's activity log: read at the subscription.
+  rows.push_back({"/subscriptions/{subscriptionId}/providers/microsoft.insights/eventtypes/management/values",
+                  "GET", kS + "/providers/microsoft.insights/eventtypes/management/values",
+                  Guard::kRbac, "Microsoft.Insights/eventtypes/values/read", kS});
   rows.push_back({"/subscriptions/{subscriptionId}/operationresults/{operationId}", "GET",
                   kS + "/operationresults/op1", Guard::kRbac,
                   "Microsoft.Resources/subscriptions/operationresults/read",

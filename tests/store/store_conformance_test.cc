@@ -368,6 +368,97 @@ TEST_P(StoreConformanceTest, ARunningExpectationFinishesAnOperationOnce) {
   EXPECT_THAT(store_->Apply(unknown), StatusIs(StatusCode::kAborted));
 }
 
+core::ActivityEntry Entry(const std::string& id, const std::string& at, const std::string& group,
+                          const std::string& status) {
+  core::ActivityEntry e;
+  e.id = id;
+  e.subscription = "s1";
+  e.time = testutil::ParseUtc(at);
+  e.resource_group = group;
+  e.resource_id = "/subscriptions/s1/resourceGroups/" + group + "/providers/Ns/things/" + id;
+  e.resource_type = "Ns/things";
+  e.status = status;
+  e.caller = "App-1";
+  e.correlation_id = "c-" + id;
+  e.properties = {{"statusCode", "OK"}, {"statusMessage", "line one\nline two \\ end"}};
+  return e;
+}
+
+std::vector<std::string> Ids(const core::ActivityPage& page) {
+  std::vector<std::string> ids;
+  for (const auto& e : page.items) ids.push_back(e.id);
+  return ids;
+}
+
+TEST_P(StoreConformanceTest, ActivityIsListedNewestFirstInCommitOrderAndFiltered) {
+  WriteBatch first;
+  first.activity = {Entry("a1", "2026-01-01T00:00:00Z", "RG1", "Started"),
+                    Entry("a2", "2026-01-01T00:00:00Z", "RG1", "Succeeded")};
+  ASSERT_OK(store_->Apply(first));
+  WriteBatch second;
+  second.activity = {Entry("b1", "2026-01-02T00:00:00Z", "rg2", "Failed")};
+  ASSERT_OK(store_->Apply(second));
+  WriteBatch failing = Put(Record("/x"));
+  ASSERT_OK(store_->Apply(failing));
+  failing.activity = {Entry("never", "2026-01-03T00:00:00Z", "RG1", "Started")};
+  EXPECT_THAT(store_->Apply(failing), StatusIs(StatusCode::kAborted));  // not recorded
+
+  core::ActivityQuery query;
+  query.subscription = "s1";
+  query.from = testutil::ParseUtc("2025-12-31T00:00:00Z");
+  query.to = testutil::ParseUtc("2026-12-31T00:00:00Z");
+  ASSERT_OK_AND_ASSIGN(core::ActivityPage all, store_->ListActivity(query));
+  EXPECT_EQ(Ids(all), (std::vector<std::string>{"b1", "a2", "a1"}));
+  EXPECT_FALSE(all.more);
+  core::ActivityEntry round = all.items[2];
+  round.sequence = 0;
+  EXPECT_EQ(round, Entry("a1", "2026-01-01T00:00:00Z", "RG1", "Started"));
+
+  query.resource_group = "rg1";  // case-insensitive
+  ASSERT_OK_AND_ASSIGN(core::ActivityPage group, store_->ListActivity(query));
+  EXPECT_EQ(Ids(group), (std::vector<std::string>{"a2", "a1"}));
+  query.resource_group.clear();
+  query.caller = "app-1";
+  query.status = "failed";
+  ASSERT_OK_AND_ASSIGN(core::ActivityPage failed, store_->ListActivity(query));
+  EXPECT_EQ(Ids(failed), (std::vector<std::string>{"b1"}));
+  query.caller.clear();
+  query.status.clear();
+  query.resource_provider = "ns";
+  query.to = testutil::ParseUtc("2026-01-01T00:00:00Z");  // inclusive
+  ASSERT_OK_AND_ASSIGN(core::ActivityPage window, store_->ListActivity(query));
+  EXPECT_EQ(Ids(window), (std::vector<std::string>{"a2", "a1"}));
+
+  // Keyset paging resumes after the last entry of a page.
+  query = core::ActivityQuery{};
+  query.subscription = "s1";
+  query.from = testutil::ParseUtc("2025-12-31T00:00:00Z");
+  query.to = testutil::ParseUtc("2026-12-31T00:00:00Z");
+  query.limit = 2;
+  ASSERT_OK_AND_ASSIGN(core::ActivityPage page1, store_->ListActivity(query));
+  EXPECT_EQ(Ids(page1), (std::vector<std::string>{"b1", "a2"}));
+  EXPECT_TRUE(page1.more);
+  query.before_time = page1.items.back().time;
+  query.before_sequence = page1.items.back().sequence;
+  ASSERT_OK_AND_ASSIGN(core::ActivityPage page2, store_->ListActivity(query));
+  EXPECT_EQ(Ids(page2), (std::vector<std::string>{"a1"}));
+  EXPECT_FALSE(page2.more);
+}
+
+TEST_P(StoreConformanceTest, OldActivityIsListedOldestFirstAndErased) {
+  WriteBatch batch;
+  batch.activity = {Entry("late", "2026-03-01T00:00:00Z", "rg", "Started"),
+                    Entry("early", "2026-01-01T00:00:00Z", "rg", "Started")};
+  ASSERT_OK(store_->Apply(batch));
+  ASSERT_OK_AND_ASSIGN(auto old, store_->ListActivityBefore(testutil::ParseUtc("2026-02-01T00:00:00Z"), 10));
+  EXPECT_EQ(old, (std::vector<std::string>{"early"}));
+  WriteBatch drop;
+  drop.erase_activity = {"early", "never-existed"};
+  ASSERT_OK(store_->Apply(drop));
+  ASSERT_OK_AND_ASSIGN(auto none, store_->ListActivityBefore(testutil::ParseUtc("2026-02-01T00:00:00Z"), 10));
+  EXPECT_TRUE(none.empty());
+}
+
 TEST_P(StoreConformanceTest, CountsByState) {
   ASSERT_OK(store_->Apply(Put(Record("/a"))));
   ASSERT_OK(store_->Apply(Put(SoftDeleted(Record("/b"), "2026-02-01T00:00:00Z"))));

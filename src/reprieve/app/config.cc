@@ -175,11 +175,8 @@ Result<Config> ParseFlags(const std::vector<std::string>& args) {
     } else if (flag == "--clock") {
       auto v = next();
       if (!v) return v.status();
-      if (*v == "manual") {
-        config.manual_clock = true;
-      } else if (*v != "system") {
-        return BadFlag(flag, "expected system or manual");
-      }
+      if (*v != "manual" && *v != "system") return BadFlag(flag, "expected system or manual");
+      config.manual_clock = *v == "manual";  // the last --clock given wins
     } else if (flag == "--auth") {
       auto v = next();
       if (!v) return v.status();

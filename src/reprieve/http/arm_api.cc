@@ -12,6 +12,7 @@
 #include "reprieve/core/service/access_records.h"
 #include "reprieve/http/internal/access_control.h"
 #include "reprieve/http/internal/context.h"
+#include "reprieve/http/internal/operations.h"
 #include "reprieve/http/internal/routes.h"
 #include "reprieve/http/internal/token_service.h"
 #include "reprieve/http/internal/wire.h"
@@ -296,11 +297,30 @@ HandlerResult Dispatch(internal::ApiState& api, RequestContext& ctx) {
   const internal::Operation op =
       internal::RouteTable::Resolve(*route, ctx.segments, ctx.request.method);
   if (!op.served) return MethodNotAllowed(ctx, internal::AllowedMethods(*route));
+  ctx.action = op.action;
+  ctx.scope = op.scope;
+  // A mutation of a subscription's resources that is denied or refused is recorded in the
+  // activity log (one that committed recorded itself with its change).
+  const bool logged = route->access == internal::Access::kAction && ctx.request.method != "GET" &&
+                      ctx.request.method != "HEAD" && !op.action.empty() &&
+                      ctx.SegmentIs(0, "subscriptions");
+  const auto refused = [&](const Status& status) {
+    if (!logged) return;
+    const ArmError error = MapStatus(status);
+    const Status recorded = api.service.RecordRefusal(internal::InvocationOf(api, ctx), op.scope,
+                                                      status, HttpStatusText(error.http_status));
+    if (!recorded.ok()) LogError("cannot record a refused request: " + recorded.ToString());
+  };
   if (Status allowed = Authorize(ctx, op, *ctx.access); !allowed.ok()) {
-    if (route->access != internal::Access::kActionOrStarter) return allowed;
+    if (route->access != internal::Access::kActionOrStarter) {
+      refused(allowed);
+      return allowed;
+    }
     ctx.denied = std::move(allowed);  // the handler decides once it knows who started it
   }
-  return route->handler(api, ctx, op);
+  HandlerResult result = route->handler(api, ctx, op);
+  if (!result.has_value()) refused(result.status());
+  return result;
 }
 
 // "https://host[:port]" of the request. A Host header that is not a host name or address
@@ -363,6 +383,8 @@ HttpResponse ArmApi::Handle(const HttpRequest& request) {
   internal::ApiState& api = state_->api;
   RequestContext ctx{request,        {}, {}, {}, BaseUrl(request), api.random.NewUuid(), {}, {},
                      api.clock.Now()};
+  const std::string_view correlation = request.Header("x-ms-correlation-request-id");
+  ctx.correlation_id = correlation.empty() ? ctx.request_id : std::string(correlation);
   HandlerResult result = [&]() -> HandlerResult {
     // The last resort: an exception that escapes a handler is a logged 500 with the ARM
     // envelope, never a dropped connection.

@@ -17,6 +17,10 @@ struct ArmError {
 // REQUIRES: !status.ok().
 ArmError MapStatus(const Status& status);
 
+// The reason phrase of an HTTP status Reprieve answers with ("Conflict", "No Content"), as
+// the activity log's subStatus shows it.
+std::string_view HttpStatusText(int http_status);
+
 // The ARM error body for `status`. kInternal statuses get a generic message naming
 // `request_id`; their details belong in the log only.
 std::string ArmErrorBody(const Status& status, std::string_view request_id);

@@ -66,18 +66,28 @@ Status OperationError(const core::OperationRecord& op) {
 
 }  // namespace
 
-core::OperationStart StartOperation(ApiState& state, const RequestContext& ctx,
-                                    core::OperationKind kind) {
-  core::OperationStart start;
-  start.id = state.random.NewUuid();
-  start.started_by = std::string(ctx.caller_object_id);
-  start.caller = ctx.caller;
+core::Invocation InvocationOf(ApiState& state, const RequestContext& ctx) {
+  core::Invocation invocation;
+  invocation.id = state.random.NewUuid();
+  invocation.started_by = std::string(ctx.caller_object_id);
+  invocation.caller = ctx.caller;
+  invocation.action = ctx.action;
+  invocation.scope = ctx.scope;
+  invocation.correlation_id = ctx.correlation_id;
+  invocation.client_request_id = std::string(ctx.request.Header("x-ms-client-request-id"));
+  invocation.http_method = ctx.request.method;
+  return invocation;
+}
+
+core::Invocation StartOperation(ApiState& state, const RequestContext& ctx,
+                                core::OperationKind kind) {
+  core::Invocation start = InvocationOf(state, ctx);
   start.plan.kind = kind;
   if (state.operations != nullptr) start.plan = state.operations->Plan(kind, state.random);
   return start;
 }
 
-void ReturnUnused(ApiState& state, const core::OperationStart& start) {
+void ReturnUnused(ApiState& state, const core::Invocation& start) {
   if (state.operations != nullptr) state.operations->Unused(start.plan);
 }
 

@@ -154,6 +154,7 @@ HandlerResult PatchResource(ApiState& state, const RequestContext& ctx, const Ty
   }
   const json::object stored_patch = json::parse(StoredBody(patch)).as_object();
   const json::value* location = Find(patch, "location");
+  const core::Invocation invocation = InvocationOf(state, ctx);
   REPRIEVE_ASSIGN_OR_RETURN(
       const core::ResourceRecord updated,
       state.service.Modify(
@@ -179,7 +180,7 @@ HandlerResult PatchResource(ApiState& state, const RequestContext& ctx, const Ty
             REPRIEVE_ASSIGN_OR_RETURN(core::ResourceFacts facts, ExtractFacts(merged, policy));
             return core::BodyChange{json::serialize(merged), std::move(facts)};
           },
-          ctx.caller));
+          ctx.caller, &invocation));
   return ResourceResponse(state, 200, updated, policy);
 }
 
@@ -194,7 +195,7 @@ HandlerResult DeleteResource(ApiState& state, const RequestContext& ctx, const T
   core::DeleteRequest request{id, ctx.caller, std::nullopt, ctx.api_version,
                               QueryFlag(ctx, policy.force_purge_parameter),
                               QueryFlag(ctx, policy.delete_dependents_parameter)};
-  core::OperationStart start = StartOperation(state, ctx, core::OperationKind::kDelete);
+  core::Invocation start = StartOperation(state, ctx, core::OperationKind::kDelete);
   if (policy.delete_synchronous_only) {
     // The type's DELETE never runs on: a failure set for it is the answer itself.
     if (start.plan.fails()) {
@@ -202,8 +203,7 @@ HandlerResult DeleteResource(ApiState& state, const RequestContext& ctx, const T
     }
     start.plan.duration = Duration::zero();
   }
-  const bool deferred = start.deferred();
-  if (policy.async_delete || deferred) request.operation = start;
+  request.operation = start;
   auto outcome = state.service.Delete(request);
   if (!outcome.has_value() || !outcome->operation) ReturnUnused(state, start);
   REPRIEVE_RETURN_IF_ERROR(outcome.status());
@@ -258,9 +258,11 @@ HandlerResult ActionRoute(ApiState& state, const RequestContext& ctx, const Type
         .WithArmCode("InvalidRequestContent")
         .WithTarget("keyName");
   }
+  const core::Invocation invocation = InvocationOf(state, ctx);
   REPRIEVE_ASSIGN_OR_RETURN(
       const core::AccessKeys keys,
-      state.service.RegenerateKey(id, std::string(key_name->as_string()), ctx.caller));
+      state.service.RegenerateKey(id, std::string(key_name->as_string()), ctx.caller,
+                                  &invocation));
   return JsonResponse(200, KeysObject(keys));
 }
 
@@ -269,7 +271,7 @@ HandlerResult ActionRoute(ApiState& state, const RequestContext& ctx, const Type
 
 HandlerResult Purge(ApiState& state, const RequestContext& ctx, const TypePolicy& policy,
                     const core::DeletedRef& ref) {
-  const core::OperationStart start = StartOperation(state, ctx, core::OperationKind::kPurge);
+  const core::Invocation start = StartOperation(state, ctx, core::OperationKind::kPurge);
   auto outcome = state.service.Purge(policy, ref, start);
   if (!outcome.has_value()) ReturnUnused(state, start);
   REPRIEVE_RETURN_IF_ERROR(outcome.status());
@@ -501,7 +503,7 @@ void AddDeletedRoutes(const TypePolicy& policy, std::vector<Route>& routes) {
     case core::DeletedRouteScope::kLocationResourceGroup: {
       const std::string prefix = ns + "/locations/resourceGroups/" + collection;
       Methods methods{{"GET", prefix + "/read"}};
-      if (purge_by_delete) methods.emplace_back("DELETE", prefix + "/delete");
+      if (purge_by_delete) methods.emplace_back("DELETE", policy.PurgeAction());
       routes.push_back(TypeRoute(
           sub_base + "/locations/{location}/resourceGroups/{resourceGroupName}/" + collection +
               "/{name}",
@@ -515,7 +517,7 @@ void AddDeletedRoutes(const TypePolicy& policy, std::vector<Route>& routes) {
     case core::DeletedRouteScope::kLocation: {
       const std::string prefix = ns + "/locations/" + collection;
       Methods methods{{"GET", prefix + "/read"}};
-      if (purge_by_delete) methods.emplace_back("DELETE", prefix + "/delete");
+      if (purge_by_delete) methods.emplace_back("DELETE", policy.PurgeAction());
       Route item = TypeRoute(
           sub_base + "/locations/{location}/" + collection + "/{name}", std::move(methods),
           &policy, Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
@@ -531,7 +533,7 @@ void AddDeletedRoutes(const TypePolicy& policy, std::vector<Route>& routes) {
       if (!policy.purge_action.empty()) {
         routes.push_back(ActionOn(
             sub_base + "/locations/{location}/" + collection + "/{name}/" + policy.purge_action,
-            prefix + "/" + policy.purge_action + "/action", &policy,
+            policy.PurgeAction(), &policy,
             Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {
               const auto& seg = ctx.segments;
               return DeletedAction(state, ctx, p, {seg[1], seg[5], "", seg[7]}, seg[8]);
@@ -549,7 +551,7 @@ void AddDeletedRoutes(const TypePolicy& policy, std::vector<Route>& routes) {
             return ListDeleted(state, ctx, p, ctx.segments[3]);
           })));
       Methods methods{{"GET", prefix + "/read"}};
-      if (purge_by_delete) methods.emplace_back("DELETE", prefix + "/delete");
+      if (purge_by_delete) methods.emplace_back("DELETE", policy.PurgeAction());
       routes.push_back(TypeRoute(
           rg_base + "/{name}", std::move(methods), &policy,
           Versioned([](ApiState& state, RequestContext& ctx, const TypePolicy& p) {

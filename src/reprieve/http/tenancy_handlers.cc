@@ -188,13 +188,15 @@ HandlerResult ResourceGroup(ApiState& state, const RequestContext& ctx) {
   const std::string& subscription = ctx.segments[1];
   const std::string& name = ctx.segments[3];
   const std::string& method = ctx.request.method;
+  const core::Invocation invocation = InvocationOf(state, ctx);
   if (method == "PUT") {
     REPRIEVE_ASSIGN_OR_RETURN(const json::object body, ParseObject(ctx.request.body));
     REPRIEVE_ASSIGN_OR_RETURN(const std::string location, RequireLocation(body));
     REPRIEVE_ASSIGN_OR_RETURN(const std::string stored, GroupBody(body));
     REPRIEVE_ASSIGN_OR_RETURN(
         const core::PutOutcome outcome,
-        state.service.PutResourceGroup(subscription, name, location, stored, ctx.caller));
+        state.service.PutResourceGroup(subscription, name, location, stored, ctx.caller,
+                                       &invocation));
     return GroupResponse(outcome.kind == core::PutOutcome::Kind::kCreated ? 201 : 200,
                          outcome.record);
   }
@@ -220,17 +222,13 @@ HandlerResult ResourceGroup(ApiState& state, const RequestContext& ctx) {
               for (const auto& member : patch_members) merged[member.key()] = member.value();
               return core::BodyChange{json::serialize(merged), std::nullopt};
             },
-            ctx.caller));
+            ctx.caller, &invocation));
     return GroupResponse(200, updated);
   }
   if (method == "DELETE") {
-    core::OperationStart start;
-    start.id = state.random.NewUuid();
-    start.started_by = std::string(ctx.caller_object_id);
-    start.caller = ctx.caller;
     REPRIEVE_ASSIGN_OR_RETURN(
         const core::GroupDeleteOutcome outcome,
-        state.service.DeleteResourceGroup(subscription, name, ctx.caller, start));
+        state.service.DeleteResourceGroup(subscription, name, ctx.caller, invocation));
     HttpResponse response = EmptyResponse(202);
     response.SetHeader("Location",
                        AbsoluteUrl(ctx, "/subscriptions/" + subscription + "/operationresults/" +

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import unittest
 
 import requests
 
@@ -149,3 +150,30 @@ class AzCli:
                 subprocess.run(["az", *step], env=env, check=True, capture_output=True, text=True)
         return subprocess.run(["az", *args, "--output", "json"], env=env, capture_output=True,
                               text=True, timeout=timeout)
+
+    def json(self, profile, *args):
+        """`az ARGS` as `profile`, which must succeed; its JSON output (None if empty)."""
+        done = self.run(profile, *args)
+        if done.returncode != 0:
+            raise AssertionError(f"az {' '.join(args)}: {done.stderr}")
+        return json.loads(done.stdout) if done.stdout.strip() else None
+
+
+class AzServerTest(unittest.TestCase):
+    """A test class with its own server (started with SERVER_ARGS) and az pointed at it."""
+
+    SERVER_ARGS = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Reprieved.start(list(cls.SERVER_ARGS))
+        cls.cli = AzCli(cls.server)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.cli.cleanup()
+
+    def az(self, *args):
+        """`az ARGS` as the managed identity's profile; its JSON output."""
+        return self.cli.json("admin", *args)

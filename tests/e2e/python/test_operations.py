@@ -6,7 +6,6 @@ clock past its end, so "still running" is checked after the poller has polled fo
     REPRIEVED_BIN=/path/to/reprieved /usr/bin/python3 -m unittest -v test_operations
 """
 
-import json
 import time
 import unittest
 
@@ -21,7 +20,7 @@ from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 from azure.mgmt.cognitiveservices.models import Account, AccountProperties, Sku
 from azure.mgmt.resource import ResourceManagementClient
 
-from reprieved import SUBSCRIPTION, TENANT, AzCli, Reprieved
+from reprieved import SUBSCRIPTION, AzServerTest, Reprieved
 
 RG = "rg-ops-py"
 LOCATION = "eastus"
@@ -132,24 +131,11 @@ class OperationsTest(unittest.TestCase):
         self.assertEqual(list(self.apim.deleted_services.list_by_subscription()), [])
 
 
-class AzNoWaitTest(unittest.TestCase):
+class AzNoWaitTest(AzServerTest):
     """`az keyvault ... --no-wait`, then the state read back with `az keyvault show` and
     `list-deleted` while the operation runs and after the clock has moved."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Reprieved.start(["--operation-duration", "PT2M"])
-        cls.cli = AzCli(cls.server)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.cli.cleanup()
-
-    def az(self, *args):
-        done = self.cli.run("admin", *args)
-        self.assertEqual(done.returncode, 0, f"az {' '.join(args)}: {done.stderr}")
-        return json.loads(done.stdout) if done.stdout.strip() else None
+    SERVER_ARGS = ["--operation-duration", "PT2M"]
 
     def advance(self, duration):
         res = self.server.raw("POST", "/reprieve/admin/clock", {"advance": duration})

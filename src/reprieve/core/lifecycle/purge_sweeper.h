@@ -23,6 +23,7 @@ struct SweepReport {
   int64_t released_names = 0;       // name reservations that ended
   int64_t removed_assignments = 0;  // role assignments purged with what they were scoped to
   int64_t operations_dropped = 0;   // expired operation-status records
+  int64_t activity_dropped = 0;     // activity-log entries past their retention
   bool more_due = false;            // stopped at max_batches with more still due
 };
 
@@ -33,13 +34,16 @@ class PurgeSweeper {
     int max_batches = 20;   // per RunOnce, so one call never runs unbounded
     // Operation-status records older than this are dropped (clients poll them for seconds).
     Duration operation_retention = std::chrono::hours(24);
+    // Activity-log entries older than this are dropped (Azure keeps 90 days).
+    Duration activity_retention = std::chrono::hours(24 * 90);
   };
 
   // `catalog` says how each type's purge releases its name.
   PurgeSweeper(ResourceStore& store, const Clock& clock, const PolicyCatalog& catalog,
                Options options);
 
-  // Also drops expired operation-status records, one bounded batch per call.
+  // Also drops expired operation-status records and activity-log entries, one bounded batch
+  // each per call.
   // kUnavailable etc. if the store fails; batches committed before the failure stay purged.
   Result<SweepReport> RunOnce();
 

@@ -58,6 +58,11 @@ struct OperationRecord {
   // with this error (an injected failure).
   std::string error_code;
   std::string error_message;
+  // What the activity-log entry of its end repeats of the request that started it.
+  std::string correlation_id;
+  std::string action;  // the authorization action
+  std::string scope;
+  std::string http_method;
   // What finishing a delete needs of the request that started it.
   std::string api_version;
   bool force_purge = false;

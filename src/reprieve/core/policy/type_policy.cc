@@ -54,4 +54,20 @@ bool TypePolicy::SoftDeletesAt(std::string_view api_version) const {
   return min_is_preview || !is_preview;
 }
 
+std::string TypePolicy::PurgeAction() const {
+  const std::string prefix = Namespace() + "/locations/";
+  switch (deleted_scope) {
+    case DeletedRouteScope::kLocationResourceGroup:
+      return prefix + "resourceGroups/" + deleted_collection + "/delete";
+    case DeletedRouteScope::kLocation:
+      return purge_action.empty() ? prefix + deleted_collection + "/delete"
+                                  : prefix + deleted_collection + "/" + purge_action + "/action";
+    case DeletedRouteScope::kResourceGroup:
+      return Namespace() + "/" + deleted_collection + "/delete";
+    case DeletedRouteScope::kNone:
+      break;
+  }
+  return type + "/delete";  // only a permanent delete of the resource itself
+}
+
 }  // namespace reprieve::core

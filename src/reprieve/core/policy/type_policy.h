@@ -179,6 +179,8 @@ struct TypePolicy {
   std::string ApiVersionList() const;
   // Whether DELETE with `api_version` may soft-delete (soft_delete_min_api_version).
   bool SoftDeletesAt(std::string_view api_version) const;
+  // The authorization action of purging a deleted resource of this type (its route's).
+  std::string PurgeAction() const;
 };
 
 }  // namespace reprieve::core

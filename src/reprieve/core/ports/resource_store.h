@@ -18,6 +18,7 @@
 
 #include "reprieve/base/result.h"
 #include "reprieve/base/time.h"
+#include "reprieve/core/model/activity.h"
 #include "reprieve/core/model/resource.h"
 
 namespace reprieve::core {
@@ -47,6 +48,31 @@ struct WriteBatch {
   // Operation ids that must exist and still be in progress (kAborted otherwise): how the
   // transaction that finishes an operation makes sure it finishes once.
   std::vector<std::string> expect_running;
+  std::vector<ActivityEntry> activity;  // appended to the activity log (ids are new)
+  std::vector<std::string> erase_activity;  // activity entry ids removed (absent ones ignored)
+};
+
+// A window of one subscription's activity log, newest first.
+struct ActivityQuery {
+  std::string subscription;  // lower-case
+  Timestamp from{};          // inclusive
+  Timestamp to{};            // inclusive
+  // Equality filters, compared case-insensitively; empty: any.
+  std::string resource_group;
+  std::string resource_id;
+  std::string resource_provider;
+  std::string correlation_id;
+  std::string caller;
+  std::string status;
+  // Keyset cursor: only entries after this one in (time, sequence) descending order.
+  std::optional<Timestamp> before_time;
+  int64_t before_sequence = 0;
+  int limit = 100;  // 1..1000
+};
+
+struct ActivityPage {
+  std::vector<ActivityEntry> items;  // newest first; entries of one instant, last committed first
+  bool more = false;                 // more entries match after the last item
 };
 
 struct ListQuery {
@@ -94,6 +120,12 @@ class ResourceStore {
 
   // Up to `limit` operations in progress whose ends_at <= now, earliest end first.
   virtual Result<std::vector<OperationRecord>> ListOperationsDue(Timestamp now, int limit) = 0;
+
+  // The entries matching `query`.
+  virtual Result<ActivityPage> ListActivity(const ActivityQuery& query) = 0;
+
+  // Ids of up to `limit` activity entries older than `cutoff`, oldest first.
+  virtual Result<std::vector<std::string>> ListActivityBefore(Timestamp cutoff, int limit) = 0;
 
   // Number of records in `state`, for diagnostics and tests.
   virtual Result<int64_t> Count(LifecycleState state) = 0;

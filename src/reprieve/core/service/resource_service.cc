@@ -38,7 +38,7 @@ auto RetryRaces(const std::string& id, Fn attempt) -> decltype(attempt()) {
 
 // The operation record `start` begins for `kind` on `target` at `now`: finished at once
 // unless it is deferred.
-OperationRecord NewOperation(const OperationStart& start, OperationKind kind,
+OperationRecord NewOperation(const Invocation& start, OperationKind kind,
                              const ResourceRecord& target, Timestamp now) {
   OperationRecord op;
   op.id = AsciiLower(start.id);
@@ -55,6 +55,10 @@ OperationRecord NewOperation(const OperationStart& start, OperationKind kind,
   op.caller_type = start.caller.type;
   op.error_code = start.plan.error_code;
   op.error_message = start.plan.error_message;
+  op.correlation_id = start.correlation_id;
+  op.action = start.action;
+  op.scope = start.scope;
+  op.http_method = start.http_method;
   if (start.plan.duration > Duration::zero()) {
     op.status = OperationStatus::kInProgress;
   } else {
@@ -87,10 +91,23 @@ WriteBatch WithOperation(WriteBatch batch, const std::optional<OperationRecord>&
   if (!op->error_code.empty()) {
     WriteBatch only;
     only.operations.push_back(*op);
+    only.activity = std::move(batch.activity);
     return only;
   }
   batch.operations.push_back(*op);
   return batch;
+}
+
+// The resource group `id` names, as it spells it ("" above group scope).
+std::string GroupOf(const std::string& id, const std::string& fallback) {
+  auto parsed = ResourceId::Parse(id);
+  return parsed.has_value() && !parsed->resource_group().empty() ? parsed->resource_group()
+                                                                 : fallback;
+}
+
+// "code: message", the statusMessage of a failed entry.
+std::string ErrorText(const std::string& code, const std::string& message) {
+  return code.empty() ? message : code + ": " + message;
 }
 
 std::string SecretsText(const AccessKeys& keys) {
@@ -143,7 +160,7 @@ const TypePolicy& ResourceService::PolicyFor(const ResourceId& id) const {
 Result<PutOutcome> ResourceService::Upsert(
     const ResourceRecord& fresh, const std::string& body, const Principal& caller,
     const std::vector<Expectation>& also_expect,
-    const std::function<Status(const ResourceRecord&)>& check) {
+    const std::function<Status(const ResourceRecord&)>& check, const Invocation* invocation) {
   return RetryRaces(fresh.id, [&]() -> Result<PutOutcome> {
     auto existing = store_.Get(fresh.key);
     if (!existing.has_value() && existing.status().code() != StatusCode::kNotFound) {
@@ -170,6 +187,10 @@ Result<PutOutcome> ResourceService::Upsert(
     record.changed_by = caller.name;
     record.changed_by_type = caller.type;
     batch.put.push_back(record);
+    if (invocation != nullptr) {
+      JournalStart(batch, *invocation, record, nullptr, existing.has_value() ? "OK" : "Created",
+                   now);
+    }
     REPRIEVE_RETURN_IF_ERROR(Commit(batch));
     return PutOutcome{std::move(record), existing.has_value() ? PutOutcome::Kind::kUpdated
                                                               : PutOutcome::Kind::kCreated};
@@ -241,7 +262,8 @@ Result<PutOutcome> ResourceService::PutResourceGroup(const std::string& subscrip
                                                      const std::string& name,
                                                      const std::string& location,
                                                      const std::string& body,
-                                                     const Principal& caller) {
+                                                     const Principal& caller,
+                                                     const Invocation* invocation) {
   const TypePolicy& policy = *catalog_.Find(kResourceGroupType);
   REPRIEVE_RETURN_IF_ERROR(catalog_.ValidateName(policy, name));
   REPRIEVE_RETURN_IF_ERROR(RequireSubscription(subscription));
@@ -261,7 +283,7 @@ Result<PutOutcome> ResourceService::PutResourceGroup(const std::string& subscrip
                               existing.location + "'.")
         .WithArmCode("InvalidResourceGroupLocation")
         .WithTarget("location");
-  });
+  }, invocation);
 }
 
 Result<ResourceRecord> ResourceService::GetResourceGroup(const std::string& subscription,
@@ -276,7 +298,7 @@ Result<ResourceRecord> ResourceService::GetResourceGroup(const std::string& subs
 
 Result<GroupDeleteOutcome> ResourceService::DeleteResourceGroup(
     const std::string& subscription, const std::string& name, const Principal& caller,
-    std::optional<OperationStart> operation) {
+    std::optional<Invocation> operation) {
   REPRIEVE_RETURN_IF_ERROR(RequireSubscription(subscription));
   const ResourceId group = ResourceId::ResourceGroup(subscription, name);
   return RetryRaces(group.Key(), [&] { return DeleteGroupOnce(group, caller, operation); });
@@ -284,7 +306,7 @@ Result<GroupDeleteOutcome> ResourceService::DeleteResourceGroup(
 
 Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
     const ResourceId& group, const Principal& caller,
-    const std::optional<OperationStart>& operation) {
+    const std::optional<Invocation>& operation) {
   auto group_record = store_.Get(group.Key());
   if (!group_record.has_value()) {
     if (group_record.status().code() == StatusCode::kNotFound) {
@@ -347,11 +369,12 @@ Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
   }
   if (operation) {
     // A group delete finishes within its request, whatever the schedule says.
-    OperationStart at_once = *operation;
+    Invocation at_once = *operation;
     at_once.plan = OperationPlan{};
     at_once.plan.kind = OperationKind::kDelete;
     outcome.operation = NewOperation(at_once, OperationKind::kDelete, *group_record, now);
     batch.operations.push_back(*outcome.operation);
+    JournalStart(batch, at_once, *group_record, &*outcome.operation, "Accepted", now);
   }
   REPRIEVE_RETURN_IF_ERROR(Commit(batch));
   return outcome;
@@ -682,6 +705,9 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
       (recreate ? outcome.recreated_children : outcome.restored_children).push_back(child.id);
       batch.put.push_back(RecoveredAt(std::move(child), now, request.caller));
     }
+    if (request.operation) {
+      JournalStart(batch, *request.operation, record, op ? &*op : nullptr, "Created", now);
+    }
     REPRIEVE_RETURN_IF_ERROR(Commit(WithOperation(std::move(batch), op)));
     return outcome;
   }
@@ -711,6 +737,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     record.changed_by = request.caller.name;
     record.changed_by_type = request.caller.type;
     batch.put.push_back(record);
+    if (request.operation) JournalStart(batch, *request.operation, record, nullptr, "OK", now);
     REPRIEVE_RETURN_IF_ERROR(Commit(batch));
     return PutOutcome{std::move(record), PutOutcome::Kind::kUpdated};
   }
@@ -764,6 +791,9 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     }
   }
   batch.put.push_back(record);
+  if (request.operation) {
+    JournalStart(batch, *request.operation, record, op ? &*op : nullptr, "Created", now);
+  }
   REPRIEVE_RETURN_IF_ERROR(Commit(WithOperation(std::move(batch), op)));
   return PutOutcome{std::move(record), PutOutcome::Kind::kCreated, {}, {}, {}, op};
 }
@@ -782,18 +812,19 @@ Result<ResourceRecord> ResourceService::Get(const ResourceId& id) {
 
 Result<ResourceRecord> ResourceService::Modify(
     const ResourceId& id, const std::function<Result<BodyChange>(const ResourceRecord&)>& change,
-    const Principal& caller) {
+    const Principal& caller, const Invocation* invocation) {
   return RetryRaces(id.ToString(), [&]() -> Result<ResourceRecord> {
     REPRIEVE_ASSIGN_OR_RETURN(
         const ResourceRecord current,
         id.IsResourceGroup() ? GetResourceGroup(id.subscription(), id.resource_group()) : Get(id));
     REPRIEVE_ASSIGN_OR_RETURN(const BodyChange changed, change(current));
-    return Update(current, changed, caller);
+    return Update(current, changed, caller, invocation);
   });
 }
 
 Result<ResourceRecord> ResourceService::Update(const ResourceRecord& current,
-                                               const BodyChange& change, const Principal& caller) {
+                                               const BodyChange& change, const Principal& caller,
+                                               const Invocation* invocation) {
   REPRIEVE_RETURN_IF_ERROR(RefusePending(current));
   ResourceRecord record = current;
   if (change.facts) {
@@ -811,6 +842,9 @@ Result<ResourceRecord> ResourceService::Update(const ResourceRecord& current,
   WriteBatch batch;
   batch.expect.push_back({record.key, Kind::kActive, current.version});
   batch.put.push_back(record);
+  if (invocation != nullptr) {
+    JournalStart(batch, *invocation, record, nullptr, "OK", record.changed_at);
+  }
   REPRIEVE_RETURN_IF_ERROR(Commit(batch));
   return record;
 }
@@ -860,19 +894,27 @@ Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request,
     op.api_version = request.api_version;
     op.force_purge = request.force_purge;
     op.delete_dependents = request.delete_dependents;
-    REPRIEVE_RETURN_IF_ERROR(BeginOperation(op, *existing, expected));
+    REPRIEVE_RETURN_IF_ERROR(BeginOperation(op, *existing, expected, *request.operation));
     outcome.existed = true;
     outcome.record = *existing;
     outcome.operation = std::move(op);
     return outcome;
   };
   // The transition's batch with the operation it ends or finishes at once.
+  // Types whose DELETE answers 202 keep an operation record even when it finishes at once.
+  const bool tracked = request.operation && (policy.async_delete || request.operation->deferred());
   const auto finish = [&](WriteBatch transition) {
     if (finishing != nullptr) {
       outcome.operation = Ended(*finishing, OperationStatus::kSucceeded, OkStatus(), now);
       transition.expect_running.push_back(finishing->id);
+      JournalEnd(transition, *outcome.operation, now);
     } else if (request.operation) {
-      outcome.operation = NewOperation(*request.operation, OperationKind::kDelete, *existing, now);
+      if (tracked) {
+        outcome.operation = NewOperation(*request.operation, OperationKind::kDelete, *existing, now);
+      }
+      JournalStart(transition, *request.operation, *existing,
+                   outcome.operation ? &*outcome.operation : nullptr, tracked ? "Accepted" : "OK",
+                   now);
     }
     if (outcome.operation) transition.operations.push_back(*outcome.operation);
     return transition;
@@ -1034,7 +1076,7 @@ std::string RestoreReference(const ResourceRecord& record) {
 
 
 Result<PurgeOutcome> ResourceService::Purge(const TypePolicy& policy, const DeletedRef& ref,
-                                            std::optional<OperationStart> operation) {
+                                            std::optional<Invocation> operation) {
   return RetryRaces(ref.name, [&]() -> Result<PurgeOutcome> {
     auto record = GetDeleted(policy, ref);
     if (!record.has_value() && record.status().code() == StatusCode::kNotFound) {
@@ -1047,7 +1089,7 @@ Result<PurgeOutcome> ResourceService::Purge(const TypePolicy& policy, const Dele
 
 Result<PurgeOutcome> ResourceService::PurgeOnce(const TypePolicy& policy,
                                                 const ResourceRecord& record,
-                                                const std::optional<OperationStart>& start,
+                                                const std::optional<Invocation>& start,
                                                 const OperationRecord* finishing) {
   if (finishing == nullptr) {
     REPRIEVE_RETURN_IF_ERROR(RefusePending(record));
@@ -1059,7 +1101,7 @@ Result<PurgeOutcome> ResourceService::PurgeOnce(const TypePolicy& policy,
   PurgeOutcome outcome;
   if (finishing == nullptr && start && start->deferred()) {
     OperationRecord op = NewOperation(*start, OperationKind::kPurge, record, now);
-    REPRIEVE_RETURN_IF_ERROR(BeginOperation(op, record, Kind::kSoftDeleted));
+    REPRIEVE_RETURN_IF_ERROR(BeginOperation(op, record, Kind::kSoftDeleted, *start));
     outcome.operation = std::move(op);
     return outcome;
   }
@@ -1070,8 +1112,10 @@ Result<PurgeOutcome> ResourceService::PurgeOnce(const TypePolicy& policy,
   if (finishing != nullptr) {
     outcome.operation = Ended(*finishing, OperationStatus::kSucceeded, OkStatus(), now);
     batch.expect_running.push_back(finishing->id);
+    JournalEnd(batch, *outcome.operation, now);
   } else if (start) {
     outcome.operation = NewOperation(*start, OperationKind::kPurge, record, now);
+    JournalStart(batch, *start, record, &*outcome.operation, "Accepted", now);
   }
   if (outcome.operation) batch.operations.push_back(*outcome.operation);
   REPRIEVE_RETURN_IF_ERROR(Commit(batch));
@@ -1100,8 +1144,9 @@ Status ResourceService::RefuseWhileDeleting(const TypePolicy& policy, const Dele
 // ---------------------------------------------------------------- operations
 
 Status ResourceService::BeginOperation(const OperationRecord& op, const ResourceRecord& record,
-                                       Expectation::Kind expected) {
+                                       Expectation::Kind expected, const Invocation& invocation) {
   WriteBatch batch;
+  JournalStart(batch, invocation, record, &op, "Accepted", op.created_at);
   if (op.running()) {
     ResourceRecord marked = record;
     marked.version += 1;
@@ -1149,7 +1194,9 @@ Status ResourceService::EndOperation(const OperationRecord& op, OperationStatus 
            if (!current->running()) return true;  // another caller ended it
            WriteBatch batch;
            batch.expect_running.push_back(op.id);
-           batch.operations.push_back(Ended(*current, status, error, clock_.Now()));
+           const Timestamp now = clock_.Now();
+           batch.operations.push_back(Ended(*current, status, error, now));
+           JournalEnd(batch, batch.operations.back(), now);
            auto target = store_.Get(op.target_key);
            if (target.has_value() && target->pending_operation == op.id) {
              ResourceRecord unmarked = *target;
@@ -1331,7 +1378,8 @@ Result<AccessKeys> ResourceService::ListKeys(const ResourceId& id) {
 }
 
 Result<AccessKeys> ResourceService::RegenerateKey(const ResourceId& id, const std::string& key_name,
-                                                  const Principal& caller) {
+                                                  const Principal& caller,
+                                                  const Invocation* invocation) {
   const TypePolicy& policy = PolicyFor(id);
   std::string canonical;
   for (const std::string& name : policy.access_keys) {
@@ -1360,9 +1408,104 @@ Result<AccessKeys> ResourceService::RegenerateKey(const ResourceId& id, const st
     record.changed_by = caller.name;
     record.changed_by_type = caller.type;
     batch.put.push_back(record);
+    if (invocation != nullptr) {
+      JournalStart(batch, *invocation, record, nullptr, "OK", record.changed_at);
+    }
     REPRIEVE_RETURN_IF_ERROR(Commit(batch));
     return keys;
   });
+}
+
+// ---------------------------------------------------------------- the activity log
+
+namespace {
+// What every entry of one request repeats.
+ActivityEntry EntryOf(const Invocation& invocation, const std::string& resource_id,
+                      const std::string& subscription, const std::string& group_fallback,
+                      const std::string& type, Timestamp now) {
+  ActivityEntry entry;
+  entry.operation_id = AsciiLower(invocation.id);
+  entry.correlation_id = invocation.correlation_id;
+  entry.subscription = subscription;
+  entry.resource_id = resource_id;
+  entry.resource_group = GroupOf(resource_id, group_fallback);
+  entry.resource_type = type;
+  entry.operation_name = invocation.action;
+  entry.scope = resource_id;
+  entry.caller = invocation.caller.name;
+  entry.caller_object_id = invocation.started_by;
+  entry.http_method = invocation.http_method;
+  entry.client_request_id = invocation.client_request_id;
+  entry.time = now;
+  entry.properties = {{"serviceRequestId", entry.operation_id}};
+  return entry;
+}
+}  // namespace
+
+void ResourceService::JournalStart(WriteBatch& batch, const Invocation& invocation,
+                                   const ResourceRecord& target, const OperationRecord* op,
+                                   std::string_view status_text, Timestamp now) {
+  const ActivityEntry entry =
+      EntryOf(invocation, invocation.scope.empty() ? target.id : invocation.scope,
+              target.subscription, target.resource_group, target.type, now);
+  ActivityEntry started = entry;
+  started.id = random_.NewUuid();
+  started.status = std::string(kActivityStarted);
+  batch.activity.push_back(std::move(started));
+
+  ActivityEntry next = entry;
+  next.id = random_.NewUuid();
+  next.sub_status = std::string(status_text);
+  next.properties.emplace_back("statusCode", std::string(status_text));
+  const bool runs = op != nullptr && op->status != OperationStatus::kSucceeded;
+  next.status = std::string(runs ? kActivityAccepted : kActivitySucceeded);
+  batch.activity.push_back(std::move(next));
+  if (runs && !op->running()) JournalEnd(batch, *op, now);  // failed within the request
+}
+
+void ResourceService::JournalEnd(WriteBatch& batch, const OperationRecord& ended, Timestamp now) {
+  Invocation invocation;
+  invocation.id = ended.id;
+  invocation.caller = Principal(ended.caller, ended.caller_type);
+  invocation.started_by = ended.started_by;
+  invocation.action = ended.action;
+  invocation.correlation_id = ended.correlation_id;
+  invocation.http_method = ended.http_method;
+  ActivityEntry entry = EntryOf(invocation, ended.scope.empty() ? ended.target : ended.scope,
+                                ended.subscription, GroupOf(ended.target, ""), ended.type, now);
+  entry.id = random_.NewUuid();
+  if (ended.status == OperationStatus::kSucceeded) {
+    entry.status = std::string(kActivitySucceeded);
+    entry.sub_status = "OK";
+    entry.properties.emplace_back("statusCode", "OK");
+  } else {
+    entry.status = std::string(kActivityFailed);
+    entry.sub_status = ended.status == OperationStatus::kCanceled ? "Canceled" : "";
+    entry.properties.emplace_back("statusCode", ended.error_code);
+    entry.properties.emplace_back("statusMessage",
+                                  ErrorText(ended.error_code, ended.error_message));
+  }
+  batch.activity.push_back(std::move(entry));
+}
+
+Status ResourceService::RecordRefusal(const Invocation& invocation, const std::string& resource_id,
+                                      const Status& error, std::string_view status_text) {
+  const auto id = ResourceId::Parse(resource_id);
+  if (!id.has_value() || id->subscription().empty()) return OkStatus();
+  ActivityEntry entry = EntryOf(invocation, resource_id, AsciiLower(id->subscription()), "",
+                                id->IsResource() ? id->FullType() : "", clock_.Now());
+  WriteBatch batch;
+  ActivityEntry started = entry;
+  started.id = random_.NewUuid();
+  started.status = std::string(kActivityStarted);
+  batch.activity.push_back(std::move(started));
+  entry.id = random_.NewUuid();
+  entry.status = std::string(kActivityFailed);
+  entry.sub_status = std::string(status_text);
+  entry.properties.emplace_back("statusCode", std::string(status_text));
+  entry.properties.emplace_back("statusMessage", ErrorText(error.arm_code(), error.message()));
+  batch.activity.push_back(std::move(entry));
+  return store_.Apply(batch);
 }
 
 }  // namespace reprieve::core

@@ -38,8 +38,11 @@ struct ResourceFacts {
   std::vector<std::string> dependencies;  // see ResourceRecord::dependencies
 };
 
-// A mutation that runs as a long-running operation: its id (its status URLs, which live at
-// the target's location), who started it, and how it runs (OperationSchedule::Plan).
+// A mutation as its request made it: who made it, which action at which scope, the ids the
+// activity log joins its entries by, and, when the transition is a long-running operation,
+// the operation's id (its status URLs, which live at the target's location) and how it runs
+// (OperationSchedule::Plan). Every transition given one records its activity-log entries in
+// its own batch.
 //
 // With a zero duration the transition commits with the request and its operation is
 // finished at once. Otherwise create and recover take effect at once and the resource shows
@@ -47,11 +50,16 @@ struct ResourceFacts {
 // effect when the operation ends. An operation planned to fail changes nothing: it ends
 // Failed with its error (a delete or purge unmarks the resource). A resource with an
 // operation in progress refuses other changes with 409 Conflict.
-struct OperationStart {
-  std::string id;
-  std::string started_by;  // object id
+struct Invocation {
+  std::string id;          // the operation id (the activity log's operationId)
+  std::string started_by;  // object id of the caller
   Principal caller;
   OperationPlan plan;
+  std::string action;  // the authorization action
+  std::string scope;   // where it was authorized: the resource the request addressed
+  std::string correlation_id;
+  std::string client_request_id;
+  std::string http_method;
 
   // Whether the operation outlives its request (it runs for a while, or is set to fail).
   bool deferred() const { return plan.duration > Duration::zero() || plan.fails(); }
@@ -65,7 +73,7 @@ struct PutRequest {
   std::string restore_reference;  // kRestoreReference: the reference the caller named
   Principal caller;
   // Creates and recovers are operations (an update of a live resource is not).
-  std::optional<OperationStart> operation;
+  std::optional<Invocation> operation;
   ResourceFacts facts;
 };
 
@@ -79,7 +87,7 @@ struct BodyChange {
 struct DeleteRequest {
   ResourceId id;
   Principal caller;
-  std::optional<OperationStart> operation;
+  std::optional<Invocation> operation;
   std::string api_version;         // types that soft-delete only from some version on
   bool force_purge = false;        // the type's force-purge parameter was true
   bool delete_dependents = false;  // the type's delete-dependents parameter was true
@@ -153,7 +161,8 @@ class ResourceService {
   // ---- resource groups ----
   Result<PutOutcome> PutResourceGroup(const std::string& subscription, const std::string& name,
                                       const std::string& location, const std::string& body,
-                                      const Principal& caller);
+                                      const Principal& caller,
+                                      const Invocation* invocation = nullptr);
   // kNotFound (ResourceGroupNotFound).
   Result<ResourceRecord> GetResourceGroup(const std::string& subscription,
                                           const std::string& name);
@@ -162,7 +171,7 @@ class ResourceService {
   // soft-deleted resources keep their schedule. kNotFound if the group does not exist.
   Result<GroupDeleteOutcome> DeleteResourceGroup(const std::string& subscription,
                                                  const std::string& name, const Principal& caller,
-                                                 std::optional<OperationStart> operation);
+                                                 std::optional<Invocation> operation);
 
   // ---- long-running operations ----
   // The operation with this id; one in progress whose end has come is finished first, so
@@ -188,7 +197,7 @@ class ResourceService {
   // whatever `change` fails with.
   Result<ResourceRecord> Modify(
       const ResourceId& id, const std::function<Result<BodyChange>(const ResourceRecord&)>& change,
-      const Principal& caller);  // Soft-deletes the live resource, or removes it for good when the
+      const Principal& caller, const Invocation* invocation = nullptr);  // Soft-deletes the live resource, or removes it for good when the
                                  // type's policy says so
   // for this request (api-version, force purge, CMK, feature enrolment). With force purge a
   // soft-deleted resource is purged. kInvalidArgument if dependents are to be deleted
@@ -215,7 +224,7 @@ class ResourceService {
   // kFailedPrecondition while purge protection holds it.
   // kConflict while the resource's delete is still running.
   Result<PurgeOutcome> Purge(const TypePolicy& policy, const DeletedRef& ref,
-                             std::optional<OperationStart> operation);
+                             std::optional<Invocation> operation);
 
   // ---- preview features (Microsoft.Features) ----
   // Enrols / withdraws the subscription. kNotFound (FeatureNotFound) for a feature no type
@@ -233,18 +242,26 @@ class ResourceService {
   Result<AccessKeys> ListKeys(const ResourceId& id);
   // kInvalidArgument if the type has no key of that name (case-insensitive).
   Result<AccessKeys> RegenerateKey(const ResourceId& id, const std::string& key_name,
-                                   const Principal& caller);
+                                   const Principal& caller,
+                                   const Invocation* invocation = nullptr);
+
+  // ---- the activity log ----
+  // Records a mutation refused before it changed anything (Started, then Failed with
+  // `error`), on `resource_id`; `status_text` is the HTTP status it was answered with.
+  Status RecordRefusal(const Invocation& invocation, const std::string& resource_id,
+                       const Status& error, std::string_view status_text);
 
  private:
   const TypePolicy& PolicyFor(const ResourceId& id) const;
   // Writes `change` over `current`, guarded by its version (kAborted if it moved).
   Result<ResourceRecord> Update(const ResourceRecord& current, const BodyChange& change,
-                                const Principal& caller);
+                                const Principal& caller, const Invocation* invocation);
   // Creates `fresh` (version 1) or replaces the body of the active record with its key,
   // guarded by `also_expect`; `check`, if set, may refuse the update of an existing record.
   Result<PutOutcome> Upsert(const ResourceRecord& fresh, const std::string& body,
                             const Principal& caller, const std::vector<Expectation>& also_expect,
-                            const std::function<Status(const ResourceRecord&)>& check);
+                            const std::function<Status(const ResourceRecord&)>& check,
+                            const Invocation* invocation = nullptr);
   Status RequireSubscription(const std::string& subscription);
   Result<ResourceRecord> RequireGroup(const ResourceId& id);
   Result<PutOutcome> PutOnce(const PutRequest& request, const TypePolicy& policy);
@@ -252,11 +269,11 @@ class ResourceService {
   Result<DeleteOutcome> DeleteOnce(const DeleteRequest& request,
                                    const OperationRecord* finishing = nullptr);
   Result<PurgeOutcome> PurgeOnce(const TypePolicy& policy, const ResourceRecord& record,
-                                 const std::optional<OperationStart>& start,
+                                 const std::optional<Invocation>& start,
                                  const OperationRecord* finishing);
   // Commits `op` (deferred) and, while it runs, its marker on `record` (in state `expected`).
   Status BeginOperation(const OperationRecord& op, const ResourceRecord& record,
-                        Expectation::Kind expected);
+                        Expectation::Kind expected, const Invocation& invocation);
   // kConflict while `ref` names a live resource whose delete is running.
   Status RefuseWhileDeleting(const TypePolicy& policy, const DeletedRef& ref);
   // ok if no operation is running on `record`. A running one answers kConflict; one whose end
@@ -267,6 +284,13 @@ class ResourceService {
   Status FinishOperation(const OperationRecord& op);
   // Ends `op` Failed with `error` (Canceled if `canceled`), unmarking its resource.
   Status EndOperation(const OperationRecord& op, OperationStatus status, const Status& error);
+  // Appends the activity entries of `invocation` acting on `target`: Started, then as `op`
+  // stands (Succeeded, Accepted while it runs, or Failed); without `op`, Succeeded.
+  // `status_text`: the HTTP status of the answer ("Created", "OK", "Accepted").
+  void JournalStart(WriteBatch& batch, const Invocation& invocation, const ResourceRecord& target,
+                    const OperationRecord* op, std::string_view status_text, Timestamp now);
+  // Appends the entry of the end of `ended` (terminal).
+  void JournalEnd(WriteBatch& batch, const OperationRecord& ended, Timestamp now);
   // `record` as stored, with any operation due on it finished first.
   Result<ResourceRecord> Settled(Result<ResourceRecord> record);
   // Whether deleting `record` now keeps it soft-deleted.
@@ -296,7 +320,7 @@ class ResourceService {
   // kFailedPrecondition (PurgeProtected) while `record`'s purge protection holds at `now`.
   static Status RefusePurgeWhileProtected(const ResourceRecord& record, Timestamp now);
   Result<GroupDeleteOutcome> DeleteGroupOnce(const ResourceId& group, const Principal& caller,
-                                             const std::optional<OperationStart>& operation);
+                                             const std::optional<Invocation>& operation);
   Result<AccessKeys> KeysOf(const ResourceRecord& record) const;
   std::string NewEtag();
   std::string NewSecrets(const TypePolicy& policy);

@@ -62,6 +62,11 @@ struct RequestContext {
   bool oauth_errors = false;  // errors answer in OAuth's shape (token endpoints)
   // Access::kActionOrStarter: the denial to answer unless the caller started the operation.
   Status denied{};
+  // The route's action and scope for this request (the activity log records them), and the
+  // correlation id its answer carries.
+  std::string action{};
+  std::string scope{};
+  std::string correlation_id{};
 
   // The first query value with this lower-case name.
   std::optional<std::string> Query(std::string_view lower_name) const {

@@ -11,13 +11,17 @@
 
 namespace reprieve::http::internal {
 
-// The operation a request of `kind` starts: a new id, the caller, and the schedule's plan
-// (a queued failure is taken now; ReturnUnused gives it back).
-core::OperationStart StartOperation(ApiState& state, const RequestContext& ctx,
-                                    core::OperationKind kind);
+// The mutation a request makes: a new operation id, the caller, the route's action and
+// scope and the request's correlation ids (for the activity log), and no plan: it finishes
+// within the request.
+core::Invocation InvocationOf(ApiState& state, const RequestContext& ctx);
+// The same for a request that starts an operation of `kind`, with the schedule's plan (a
+// queued failure is taken now; ReturnUnused gives it back).
+core::Invocation StartOperation(ApiState& state, const RequestContext& ctx,
+                                core::OperationKind kind);
 // The request started no operation after all (refused, or an update): a failure it took
 // from the schedule's queue goes back.
-void ReturnUnused(ApiState& state, const core::OperationStart& start);
+void ReturnUnused(ApiState& state, const core::Invocation& start);
 
 // The status URLs of `op` under `provider_namespace` (".../operationStatuses/{id}" for
 // Azure-AsyncOperation, ".../operationResults/{id}" for Location), and Retry-After.

@@ -180,6 +180,7 @@ RouteTable BuildRouteTable(const core::PolicyCatalog& catalog) {
   AddResourceRoutes(catalog, routes);
   AddRbacRoutes(routes);
   AddTenancyRoutes(routes);
+  AddActivityRoutes(routes);
   AddResourceFallbackRoutes(routes);
   return RouteTable(std::move(routes));
 }

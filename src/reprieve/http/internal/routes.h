@@ -114,6 +114,7 @@ void AddTenancyRoutes(std::vector<Route>& routes);
 void AddIdentityRoutes(std::vector<Route>& routes);
 void AddGraphRoutes(std::vector<Route>& routes);
 void AddAdminRoutes(std::vector<Route>& routes);
+void AddActivityRoutes(std::vector<Route>& routes);
 
 // The whole table for `catalog`.
 RouteTable BuildRouteTable(const core::PolicyCatalog& catalog);

@@ -1,10 +1,13 @@
 #include "reprieve/store/memory/memory_store.h"
 
 #include <algorithm>
+#include <list>
 #include <map>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+
+#include "reprieve/base/strings.h"
 
 namespace reprieve::store {
 namespace {
@@ -107,6 +110,55 @@ class MemoryStore final : public core::ResourceStore {
     return due;
   }
 
+  Result<core::ActivityPage> ListActivity(const core::ActivityQuery& query) override {
+    std::lock_guard lock(mu_);
+    const auto matches = [&](const std::string& field, const std::string& wanted) {
+      return wanted.empty() || EqualsIgnoreCase(field, wanted);
+    };
+    std::vector<const core::ActivityEntry*> found;
+    for (const core::ActivityEntry& e : activity_) {
+      if (e.subscription != query.subscription || e.time < query.from || e.time > query.to) {
+        continue;
+      }
+      if (query.before_time && std::tie(e.time, e.sequence) >= std::tie(*query.before_time,
+                                                                        query.before_sequence)) {
+        continue;
+      }
+      if (matches(e.resource_group, query.resource_group) &&
+          matches(e.resource_id, query.resource_id) &&
+          matches(core::ProviderOf(e.resource_type), query.resource_provider) &&
+          matches(e.correlation_id, query.correlation_id) && matches(e.caller, query.caller) &&
+          matches(e.status, query.status)) {
+        found.push_back(&e);
+      }
+    }
+    std::sort(found.begin(), found.end(), [](const auto* a, const auto* b) {
+      return std::tie(a->time, a->sequence) > std::tie(b->time, b->sequence);
+    });
+    core::ActivityPage page;
+    for (const core::ActivityEntry* e : found) {
+      if (static_cast<int>(page.items.size()) == query.limit) {
+        page.more = true;
+        break;
+      }
+      page.items.push_back(*e);
+    }
+    return page;
+  }
+
+  Result<std::vector<std::string>> ListActivityBefore(Timestamp cutoff, int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<std::pair<Timestamp, std::string>> old;
+    for (const core::ActivityEntry& e : activity_) {
+      if (e.time < cutoff) old.emplace_back(e.time, e.id);
+    }
+    std::sort(old.begin(), old.end());
+    if (static_cast<int>(old.size()) > limit) old.resize(static_cast<size_t>(limit));
+    std::vector<std::string> ids;
+    for (auto& [time, id] : old) ids.push_back(std::move(id));
+    return ids;
+  }
+
   Result<int64_t> Count(LifecycleState state) override {
     std::lock_guard lock(mu_);
     return static_cast<int64_t>(std::count_if(records_.begin(), records_.end(), [&](const auto& kv) {
@@ -148,12 +200,21 @@ class MemoryStore final : public core::ResourceStore {
       operations_[operation.id] = operation;
     }
     for (const std::string& id : batch.erase_operations) operations_.erase(id);
+    for (const std::string& id : batch.erase_activity) {
+      activity_.remove_if([&](const core::ActivityEntry& e) { return e.id == id; });
+    }
+    for (core::ActivityEntry entry : batch.activity) {
+      entry.sequence = ++activity_sequence_;
+      activity_.push_back(std::move(entry));
+    }
     return OkStatus();
   }
 
   std::mutex mu_;
   std::map<std::string, ResourceRecord> records_;  // guarded by mu_
   std::unordered_map<std::string, core::OperationRecord> operations_;  // guarded by mu_
+  std::list<core::ActivityEntry> activity_;                           // guarded by mu_
+  int64_t activity_sequence_ = 0;                                     // guarded by mu_
 };
 
 }  // namespace

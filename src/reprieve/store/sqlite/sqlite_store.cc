@@ -33,7 +33,8 @@ constexpr const char* kColumns =
 
 constexpr const char* kOperationColumns =
     "id, subscription, created_at, started_by, kind, status, target, target_key, type, "
-    "location, ends_at, finished_at, caller, error_code, error_message, api_version, flags";
+    "location, ends_at, finished_at, caller, error_code, error_message, api_version, flags, "
+    "correlation_id, action, scope, http_method";
 
 // Operation flags column: the delete options a finishing delete needs.
 constexpr int kForcePurgeFlag = 1;
@@ -219,6 +220,10 @@ core::OperationRecord OperationFromRow(sqlite3_stmt* stmt) {
   op.delete_dependents = (flags & kDeleteDependentsFlag) != 0;
   op.caller_type = (flags & kApplicationCallerFlag) != 0 ? core::PrincipalType::kApplication
                                                          : core::PrincipalType::kUser;
+  op.correlation_id = ColumnText(stmt, 17);
+  op.action = ColumnText(stmt, 18);
+  op.scope = ColumnText(stmt, 19);
+  op.http_method = ColumnText(stmt, 20);
   return op;
 }
 
@@ -460,20 +465,71 @@ class SqliteStore final : public core::ResourceStore {
   }
 
   Result<std::vector<std::string>> ListOperationsBefore(Timestamp cutoff, int limit) override {
-    return WithReader([&](Connection& conn) -> Result<std::vector<std::string>> {
-      REPRIEVE_ASSIGN_OR_RETURN(
-          sqlite3_stmt * stmt,
-          conn.Prepare("SELECT id FROM operations WHERE created_at < ?1 AND status <> 0 "
-                       "ORDER BY created_at LIMIT ?2"));
-      sqlite3_bind_int64(stmt, 1, ToMillis(cutoff));
-      sqlite3_bind_int(stmt, 2, limit);
-      std::vector<std::string> ids;
+    return ListIdsBefore(
+        "SELECT id FROM operations WHERE created_at < ?1 AND status <> 0 ORDER BY created_at "
+        "LIMIT ?2",
+        cutoff, limit, "listing old operations");
+  }
+
+  Result<core::ActivityPage> ListActivity(const core::ActivityQuery& query) override {
+    // Each filter present gets its own statement text (and cached statement).
+    const std::pair<const char*, const std::string*> filters[] = {
+        {"resource_group", &query.resource_group},   {"resource_id", &query.resource_id},
+        {"resource_provider", &query.resource_provider},
+        {"correlation_id", &query.correlation_id}, {"caller", &query.caller},
+        {"status", &query.status}};
+    std::string sql =
+        "SELECT entry, seq FROM activity_log WHERE subscription = ?1 AND event_time >= ?2 AND "
+        "event_time <= ?3";
+    int index = 4;
+    for (const auto& [column, value] : filters) {
+      if (!value->empty()) sql += std::string(" AND ") + column + " = ?" + std::to_string(index);
+      ++index;
+    }
+    if (query.before_time) sql += " AND (event_time < ?10 OR (event_time = ?10 AND seq < ?11))";
+    sql += " ORDER BY event_time DESC, seq DESC LIMIT ?12";
+    return WithReader([&](Connection& conn) -> Result<core::ActivityPage> {
+      REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn.Prepare(sql));
+      BindText(stmt, 1, query.subscription);
+      sqlite3_bind_int64(stmt, 2, ToMillis(query.from));
+      sqlite3_bind_int64(stmt, 3, ToMillis(query.to));
+      int bind = 4;
+      for (const auto& [column, value] : filters) {
+        if (!value->empty()) BindText(stmt, bind, AsciiLower(*value));
+        ++bind;
+      }
+      if (query.before_time) {
+        sqlite3_bind_int64(stmt, 10, ToMillis(*query.before_time));
+        sqlite3_bind_int64(stmt, 11, query.before_sequence);
+      }
+      sqlite3_bind_int(stmt, 12, query.limit + 1);
+      core::ActivityPage page;
       int rc;
-      while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) ids.push_back(ColumnText(stmt, 0));
+      while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (static_cast<int>(page.items.size()) == query.limit) {
+          page.more = true;
+          break;
+        }
+        auto entry = core::DecodeActivity(ColumnText(stmt, 0));
+        if (!entry) {
+          sqlite3_reset(stmt);
+          return InternalError("an activity entry in the database cannot be read");
+        }
+        entry->sequence = sqlite3_column_int64(stmt, 1);
+        page.items.push_back(std::move(*entry));
+      }
       sqlite3_reset(stmt);
-      if (rc != SQLITE_DONE) return conn.Error("listing old operations", sqlite3_errmsg(conn.db()));
-      return ids;
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        return conn.Error("listing the activity log", sqlite3_errmsg(conn.db()));
+      }
+      return page;
     });
+  }
+
+  Result<std::vector<std::string>> ListActivityBefore(Timestamp cutoff, int limit) override {
+    return ListIdsBefore(
+        "SELECT id FROM activity_log WHERE event_time < ?1 ORDER BY event_time LIMIT ?2", cutoff,
+        limit, "listing old activity");
   }
 
   Result<int64_t> Count(LifecycleState state) override {
@@ -496,6 +552,22 @@ class SqliteStore final : public core::ResourceStore {
     std::vector<Status> results;
     std::promise<void> done;
   };
+
+  // The ids `sql` selects, given the cutoff (?1) and the limit (?2).
+  Result<std::vector<std::string>> ListIdsBefore(const char* sql, Timestamp cutoff, int limit,
+                                                 const char* what) {
+    return WithReader([&](Connection& conn) -> Result<std::vector<std::string>> {
+      REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn.Prepare(sql));
+      sqlite3_bind_int64(stmt, 1, ToMillis(cutoff));
+      sqlite3_bind_int(stmt, 2, limit);
+      std::vector<std::string> ids;
+      int rc;
+      while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) ids.push_back(ColumnText(stmt, 0));
+      sqlite3_reset(stmt);
+      if (rc != SQLITE_DONE) return conn.Error(what, sqlite3_errmsg(conn.db()));
+      return ids;
+    });
+  }
 
   template <typename Fn>
   auto WithReader(Fn fn) -> decltype(fn(std::declval<Connection&>())) {
@@ -684,7 +756,7 @@ class SqliteStore final : public core::ResourceStore {
           writer_->Prepare(std::string("INSERT OR REPLACE INTO operations (body, ") +
                            kOperationColumns +
                            ") VALUES ('', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                           "?13, ?14, ?15, ?16, ?17)"));
+                           "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"));
       BindText(stmt, 1, op.id);
       BindText(stmt, 2, op.subscription);
       sqlite3_bind_int64(stmt, 3, ToMillis(op.created_at));
@@ -706,7 +778,35 @@ class SqliteStore final : public core::ResourceStore {
           (op.force_purge ? kForcePurgeFlag : 0) |
               (op.delete_dependents ? kDeleteDependentsFlag : 0) |
               (op.caller_type == core::PrincipalType::kApplication ? kApplicationCallerFlag : 0));
+      BindText(stmt, 18, op.correlation_id);
+      BindText(stmt, 19, op.action);
+      BindText(stmt, 20, op.scope);
+      BindText(stmt, 21, op.http_method);
       REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing an operation"));
+    }
+    for (const core::ActivityEntry& e : batch.activity) {
+      REPRIEVE_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          writer_->Prepare("INSERT INTO activity_log (id, subscription, event_time, resource_group,"
+                           " resource_id, resource_provider, correlation_id, caller, status, entry)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+      BindText(stmt, 1, e.id);
+      BindText(stmt, 2, e.subscription);
+      sqlite3_bind_int64(stmt, 3, ToMillis(e.time));
+      BindText(stmt, 4, AsciiLower(e.resource_group));
+      BindText(stmt, 5, AsciiLower(e.resource_id));
+      BindText(stmt, 6, AsciiLower(core::ProviderOf(e.resource_type)));
+      BindText(stmt, 7, AsciiLower(e.correlation_id));
+      BindText(stmt, 8, AsciiLower(e.caller));
+      BindText(stmt, 9, AsciiLower(e.status));
+      BindText(stmt, 10, core::EncodeActivity(e));
+      REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing an activity entry"));
+    }
+    for (const std::string& id : batch.erase_activity) {
+      REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                                writer_->Prepare("DELETE FROM activity_log WHERE id = ?1"));
+      BindText(stmt, 1, id);
+      REPRIEVE_RETURN_IF_ERROR(Step(stmt, "erasing an activity entry"));
     }
     for (const std::string& id : batch.erase_operations) {
       REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
