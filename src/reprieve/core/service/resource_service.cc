@@ -98,18 +98,6 @@ WriteBatch WithOperation(WriteBatch batch, const std::optional<OperationRecord>&
   return batch;
 }
 
-// The resource group `id` names, as it spells it ("" above group scope).
-std::string GroupOf(const std::string& id, const std::string& fallback) {
-  auto parsed = ResourceId::Parse(id);
-  return parsed.has_value() && !parsed->resource_group().empty() ? parsed->resource_group()
-                                                                 : fallback;
-}
-
-// "code: message", the statusMessage of a failed entry.
-std::string ErrorText(const std::string& code, const std::string& message) {
-  return code.empty() ? message : code + ": " + message;
-}
-
 std::string SecretsText(const AccessKeys& keys) {
   std::string out;
   for (const auto& [name, value] : keys) out += name + "=" + value + "\n";
@@ -139,7 +127,12 @@ Status SubscriptionNotFound(const std::string& subscription) {
 
 ResourceService::ResourceService(ResourceStore& store, const Clock& clock, RandomSource& random,
                                  const PolicyCatalog& catalog)
-    : store_(store), clock_(clock), random_(random), catalog_(catalog), access_(store) {}
+    : store_(store),
+      clock_(clock),
+      random_(random),
+      catalog_(catalog),
+      access_(store),
+      journal_(random) {}
 
 std::string ResourceService::NewEtag() { return "\"" + random_.NewHex(8) + "\""; }
 
@@ -188,7 +181,7 @@ Result<PutOutcome> ResourceService::Upsert(
     record.changed_by_type = caller.type;
     batch.put.push_back(record);
     if (invocation != nullptr) {
-      JournalStart(batch, *invocation, record, nullptr, existing.has_value() ? "OK" : "Created",
+      journal_.Started(batch, *invocation, record, nullptr, existing.has_value() ? "OK" : "Created",
                    now);
     }
     REPRIEVE_RETURN_IF_ERROR(Commit(batch));
@@ -374,7 +367,7 @@ Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
     at_once.plan.kind = OperationKind::kDelete;
     outcome.operation = NewOperation(at_once, OperationKind::kDelete, *group_record, now);
     batch.operations.push_back(*outcome.operation);
-    JournalStart(batch, at_once, *group_record, &*outcome.operation, "Accepted", now);
+    journal_.Started(batch, at_once, *group_record, &*outcome.operation, "Accepted", now);
   }
   REPRIEVE_RETURN_IF_ERROR(Commit(batch));
   return outcome;
@@ -706,7 +699,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
       batch.put.push_back(RecoveredAt(std::move(child), now, request.caller));
     }
     if (request.operation) {
-      JournalStart(batch, *request.operation, record, op ? &*op : nullptr, "Created", now);
+      journal_.Started(batch, *request.operation, record, op ? &*op : nullptr, "Created", now);
     }
     REPRIEVE_RETURN_IF_ERROR(Commit(WithOperation(std::move(batch), op)));
     return outcome;
@@ -737,7 +730,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     record.changed_by = request.caller.name;
     record.changed_by_type = request.caller.type;
     batch.put.push_back(record);
-    if (request.operation) JournalStart(batch, *request.operation, record, nullptr, "OK", now);
+    if (request.operation) journal_.Started(batch, *request.operation, record, nullptr, "OK", now);
     REPRIEVE_RETURN_IF_ERROR(Commit(batch));
     return PutOutcome{std::move(record), PutOutcome::Kind::kUpdated};
   }
@@ -792,7 +785,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
   }
   batch.put.push_back(record);
   if (request.operation) {
-    JournalStart(batch, *request.operation, record, op ? &*op : nullptr, "Created", now);
+    journal_.Started(batch, *request.operation, record, op ? &*op : nullptr, "Created", now);
   }
   REPRIEVE_RETURN_IF_ERROR(Commit(WithOperation(std::move(batch), op)));
   return PutOutcome{std::move(record), PutOutcome::Kind::kCreated, {}, {}, {}, op};
@@ -843,7 +836,7 @@ Result<ResourceRecord> ResourceService::Update(const ResourceRecord& current,
   batch.expect.push_back({record.key, Kind::kActive, current.version});
   batch.put.push_back(record);
   if (invocation != nullptr) {
-    JournalStart(batch, *invocation, record, nullptr, "OK", record.changed_at);
+    journal_.Started(batch, *invocation, record, nullptr, "OK", record.changed_at);
   }
   REPRIEVE_RETURN_IF_ERROR(Commit(batch));
   return record;
@@ -907,12 +900,12 @@ Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request,
     if (finishing != nullptr) {
       outcome.operation = Ended(*finishing, OperationStatus::kSucceeded, OkStatus(), now);
       transition.expect_running.push_back(finishing->id);
-      JournalEnd(transition, *outcome.operation, now);
+      journal_.Ended(transition, *outcome.operation, now);
     } else if (request.operation) {
       if (tracked) {
         outcome.operation = NewOperation(*request.operation, OperationKind::kDelete, *existing, now);
       }
-      JournalStart(transition, *request.operation, *existing,
+      journal_.Started(transition, *request.operation, *existing,
                    outcome.operation ? &*outcome.operation : nullptr, tracked ? "Accepted" : "OK",
                    now);
     }
@@ -1112,10 +1105,10 @@ Result<PurgeOutcome> ResourceService::PurgeOnce(const TypePolicy& policy,
   if (finishing != nullptr) {
     outcome.operation = Ended(*finishing, OperationStatus::kSucceeded, OkStatus(), now);
     batch.expect_running.push_back(finishing->id);
-    JournalEnd(batch, *outcome.operation, now);
+    journal_.Ended(batch, *outcome.operation, now);
   } else if (start) {
     outcome.operation = NewOperation(*start, OperationKind::kPurge, record, now);
-    JournalStart(batch, *start, record, &*outcome.operation, "Accepted", now);
+    journal_.Started(batch, *start, record, &*outcome.operation, "Accepted", now);
   }
   if (outcome.operation) batch.operations.push_back(*outcome.operation);
   REPRIEVE_RETURN_IF_ERROR(Commit(batch));
@@ -1146,7 +1139,7 @@ Status ResourceService::RefuseWhileDeleting(const TypePolicy& policy, const Dele
 Status ResourceService::BeginOperation(const OperationRecord& op, const ResourceRecord& record,
                                        Expectation::Kind expected, const Invocation& invocation) {
   WriteBatch batch;
-  JournalStart(batch, invocation, record, &op, "Accepted", op.created_at);
+  journal_.Started(batch, invocation, record, &op, "Accepted", op.created_at);
   if (op.running()) {
     ResourceRecord marked = record;
     marked.version += 1;
@@ -1196,7 +1189,7 @@ Status ResourceService::EndOperation(const OperationRecord& op, OperationStatus 
            batch.expect_running.push_back(op.id);
            const Timestamp now = clock_.Now();
            batch.operations.push_back(Ended(*current, status, error, now));
-           JournalEnd(batch, batch.operations.back(), now);
+           journal_.Ended(batch, batch.operations.back(), now);
            auto target = store_.Get(op.target_key);
            if (target.has_value() && target->pending_operation == op.id) {
              ResourceRecord unmarked = *target;
@@ -1409,7 +1402,7 @@ Result<AccessKeys> ResourceService::RegenerateKey(const ResourceId& id, const st
     record.changed_by_type = caller.type;
     batch.put.push_back(record);
     if (invocation != nullptr) {
-      JournalStart(batch, *invocation, record, nullptr, "OK", record.changed_at);
+      journal_.Started(batch, *invocation, record, nullptr, "OK", record.changed_at);
     }
     REPRIEVE_RETURN_IF_ERROR(Commit(batch));
     return keys;
@@ -1418,93 +1411,11 @@ Result<AccessKeys> ResourceService::RegenerateKey(const ResourceId& id, const st
 
 // ---------------------------------------------------------------- the activity log
 
-namespace {
-// What every entry of one request repeats.
-ActivityEntry EntryOf(const Invocation& invocation, const std::string& resource_id,
-                      const std::string& subscription, const std::string& group_fallback,
-                      const std::string& type, Timestamp now) {
-  ActivityEntry entry;
-  entry.operation_id = AsciiLower(invocation.id);
-  entry.correlation_id = invocation.correlation_id;
-  entry.subscription = subscription;
-  entry.resource_id = resource_id;
-  entry.resource_group = GroupOf(resource_id, group_fallback);
-  entry.resource_type = type;
-  entry.operation_name = invocation.action;
-  entry.scope = resource_id;
-  entry.caller = invocation.caller.name;
-  entry.caller_object_id = invocation.started_by;
-  entry.http_method = invocation.http_method;
-  entry.client_request_id = invocation.client_request_id;
-  entry.time = now;
-  entry.properties = {{"serviceRequestId", entry.operation_id}};
-  return entry;
-}
-}  // namespace
-
-void ResourceService::JournalStart(WriteBatch& batch, const Invocation& invocation,
-                                   const ResourceRecord& target, const OperationRecord* op,
-                                   std::string_view status_text, Timestamp now) {
-  const ActivityEntry entry =
-      EntryOf(invocation, invocation.scope.empty() ? target.id : invocation.scope,
-              target.subscription, target.resource_group, target.type, now);
-  ActivityEntry started = entry;
-  started.id = random_.NewUuid();
-  started.status = std::string(kActivityStarted);
-  batch.activity.push_back(std::move(started));
-
-  ActivityEntry next = entry;
-  next.id = random_.NewUuid();
-  next.sub_status = std::string(status_text);
-  next.properties.emplace_back("statusCode", std::string(status_text));
-  const bool runs = op != nullptr && op->status != OperationStatus::kSucceeded;
-  next.status = std::string(runs ? kActivityAccepted : kActivitySucceeded);
-  batch.activity.push_back(std::move(next));
-  if (runs && !op->running()) JournalEnd(batch, *op, now);  // failed within the request
-}
-
-void ResourceService::JournalEnd(WriteBatch& batch, const OperationRecord& ended, Timestamp now) {
-  Invocation invocation;
-  invocation.id = ended.id;
-  invocation.caller = Principal(ended.caller, ended.caller_type);
-  invocation.started_by = ended.started_by;
-  invocation.action = ended.action;
-  invocation.correlation_id = ended.correlation_id;
-  invocation.http_method = ended.http_method;
-  ActivityEntry entry = EntryOf(invocation, ended.scope.empty() ? ended.target : ended.scope,
-                                ended.subscription, GroupOf(ended.target, ""), ended.type, now);
-  entry.id = random_.NewUuid();
-  if (ended.status == OperationStatus::kSucceeded) {
-    entry.status = std::string(kActivitySucceeded);
-    entry.sub_status = "OK";
-    entry.properties.emplace_back("statusCode", "OK");
-  } else {
-    entry.status = std::string(kActivityFailed);
-    entry.sub_status = ended.status == OperationStatus::kCanceled ? "Canceled" : "";
-    entry.properties.emplace_back("statusCode", ended.error_code);
-    entry.properties.emplace_back("statusMessage",
-                                  ErrorText(ended.error_code, ended.error_message));
-  }
-  batch.activity.push_back(std::move(entry));
-}
-
 Status ResourceService::RecordRefusal(const Invocation& invocation, const std::string& resource_id,
                                       const Status& error, std::string_view status_text) {
-  const auto id = ResourceId::Parse(resource_id);
-  if (!id.has_value() || id->subscription().empty()) return OkStatus();
-  ActivityEntry entry = EntryOf(invocation, resource_id, AsciiLower(id->subscription()), "",
-                                id->IsResource() ? id->FullType() : "", clock_.Now());
   WriteBatch batch;
-  ActivityEntry started = entry;
-  started.id = random_.NewUuid();
-  started.status = std::string(kActivityStarted);
-  batch.activity.push_back(std::move(started));
-  entry.id = random_.NewUuid();
-  entry.status = std::string(kActivityFailed);
-  entry.sub_status = std::string(status_text);
-  entry.properties.emplace_back("statusCode", std::string(status_text));
-  entry.properties.emplace_back("statusMessage", ErrorText(error.arm_code(), error.message()));
-  batch.activity.push_back(std::move(entry));
+  journal_.Refused(batch, invocation, resource_id, error, status_text, clock_.Now());
+  if (batch.activity.empty()) return OkStatus();  // not a subscription's resource
   return store_.Apply(batch);
 }
 

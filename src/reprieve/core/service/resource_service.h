@@ -26,6 +26,8 @@
 #include "reprieve/core/policy/policy_catalog.h"
 #include "reprieve/core/ports/resource_store.h"
 #include "reprieve/core/service/access_records.h"
+#include "reprieve/core/service/invocation.h"
+#include "reprieve/core/service/journal.h"
 
 namespace reprieve::core {
 
@@ -36,33 +38,6 @@ struct ResourceFacts {
   bool customer_managed_key = false;
   bool transient = false;
   std::vector<std::string> dependencies;  // see ResourceRecord::dependencies
-};
-
-// A mutation as its request made it: who made it, which action at which scope, the ids the
-// activity log joins its entries by, and, when the transition is a long-running operation,
-// the operation's id (its status URLs, which live at the target's location) and how it runs
-// (OperationSchedule::Plan). Every transition given one records its activity-log entries in
-// its own batch.
-//
-// With a zero duration the transition commits with the request and its operation is
-// finished at once. Otherwise create and recover take effect at once and the resource shows
-// the in-progress phase until the operation ends; delete and purge mark the resource and take
-// effect when the operation ends. An operation planned to fail changes nothing: it ends
-// Failed with its error (a delete or purge unmarks the resource). A resource with an
-// operation in progress refuses other changes with 409 Conflict.
-struct Invocation {
-  std::string id;          // the operation id (the activity log's operationId)
-  std::string started_by;  // object id of the caller
-  Principal caller;
-  OperationPlan plan;
-  std::string action;  // the authorization action
-  std::string scope;   // where it was authorized: the resource the request addressed
-  std::string correlation_id;
-  std::string client_request_id;
-  std::string http_method;
-
-  // Whether the operation outlives its request (it runs for a while, or is set to fail).
-  bool deferred() const { return plan.duration > Duration::zero() || plan.fails(); }
 };
 
 struct PutRequest {
@@ -284,13 +259,6 @@ class ResourceService {
   Status FinishOperation(const OperationRecord& op);
   // Ends `op` Failed with `error` (Canceled if `canceled`), unmarking its resource.
   Status EndOperation(const OperationRecord& op, OperationStatus status, const Status& error);
-  // Appends the activity entries of `invocation` acting on `target`: Started, then as `op`
-  // stands (Succeeded, Accepted while it runs, or Failed); without `op`, Succeeded.
-  // `status_text`: the HTTP status of the answer ("Created", "OK", "Accepted").
-  void JournalStart(WriteBatch& batch, const Invocation& invocation, const ResourceRecord& target,
-                    const OperationRecord* op, std::string_view status_text, Timestamp now);
-  // Appends the entry of the end of `ended` (terminal).
-  void JournalEnd(WriteBatch& batch, const OperationRecord& ended, Timestamp now);
   // `record` as stored, with any operation due on it finished first.
   Result<ResourceRecord> Settled(Result<ResourceRecord> record);
   // Whether deleting `record` now keeps it soft-deleted.
@@ -330,6 +298,7 @@ class ResourceService {
   RandomSource& random_;
   const PolicyCatalog& catalog_;
   AccessRecords access_;
+  Journal journal_;
 };
 
 // The reference a soft-deleted record is restored by (RecoverMechanism::kRestoreReference):
