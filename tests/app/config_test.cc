@@ -29,6 +29,39 @@ TEST(ConfigTest, AuthModeAndManagedIdentity) {
   EXPECT_THAT(ParseFlags({"--managed-identity", "maybe"}), StatusIs(StatusCode::kInvalidArgument));
 }
 
+TEST(ConfigTest, OperationDurationsGloballyOrPerKindAndFailureRates) {
+  using core::OperationKind;
+  using std::chrono::minutes;
+  using std::chrono::seconds;
+  ASSERT_OK_AND_ASSIGN(Config global, ParseFlags({"--operation-duration", "PT2M"}));
+  ASSERT_EQ(global.operation_durations.size(), 4u);  // every kind
+  for (const auto& [kind, duration] : global.operation_durations) EXPECT_EQ(duration, minutes(2));
+  ASSERT_OK_AND_ASSIGN(
+      Config per_kind,
+      ParseFlags({"--operation-duration=recover=PT2M,purge=PT30S,delete=PT10S,create=PT1M",
+                  "--operation-failure-rate", "purge=0.5,recover=0.1", "--retry-after-s", "3"}));
+  using Durations = std::vector<std::pair<OperationKind, Duration>>;
+  EXPECT_EQ(per_kind.operation_durations,
+            (Durations{{OperationKind::kRecover, minutes(2)}, {OperationKind::kPurge, seconds(30)},
+                       {OperationKind::kDelete, seconds(10)}, {OperationKind::kCreate, minutes(1)}}));
+  using Rates = std::vector<std::pair<OperationKind, double>>;
+  EXPECT_EQ(per_kind.operation_failure_rates,
+            (Rates{{OperationKind::kPurge, 0.5}, {OperationKind::kRecover, 0.1}}));
+  EXPECT_EQ(per_kind.retry_after_seconds, 3);
+  const auto invalid = StatusIs(StatusCode::kInvalidArgument);
+  EXPECT_THAT(ParseFlags({"--operation-duration", "sweep=PT1M"}), invalid);
+  EXPECT_THAT(ParseFlags({"--operation-duration", "recover=2m"}), invalid);
+  EXPECT_THAT(ParseFlags({"--operation-duration", "recover=PT1M,"}), invalid);
+  EXPECT_THAT(ParseFlags({"--operation-failure-rate", "purge=1.5"}), invalid);
+  EXPECT_THAT(ParseFlags({"--operation-failure-rate", "purge=-0.1"}), invalid);
+  EXPECT_THAT(ParseFlags({"--retry-after-s", "0"}), invalid);  // never 0: clients wait 30 s
+}
+
+TEST(ConfigTest, TheLastClockFlagWins) {
+  ASSERT_OK_AND_ASSIGN(Config config, ParseFlags({"--clock", "manual", "--clock", "system"}));
+  EXPECT_FALSE(config.manual_clock);
+}
+
 TEST(ConfigTest, ParsesEveryFlagInBothForms) {
   ASSERT_OK_AND_ASSIGN(
       Config config,

@@ -70,6 +70,16 @@ void PrintBanner(const Config& config, const std::string& url, const std::string
       FormatRfc3339(clock.Now()).c_str(), mode, kDefaultTenant, kDefaultSubscription,
       ca.c_str(), ca.c_str(), u, u, u, u, u, u, u, kDefaultTenant, ca.c_str(), u, u, u,
       ca.c_str(), u, u);
+  // The operation schedule, when it is not "everything finishes within its request".
+  std::string schedule;
+  for (const auto& [kind, duration] : config.operation_durations) {
+    schedule += " " + std::string(core::OperationKindName(kind)) + "=" + FormatIsoDuration(duration);
+  }
+  for (const auto& [kind, rate] : config.operation_failure_rates) {
+    schedule += " " + std::string(core::OperationKindName(kind)) + " fails " +
+                std::to_string(static_cast<int>(rate * 100 + 0.5)) + "%";
+  }
+  if (!schedule.empty()) std::printf("  operations:%s\n", schedule.c_str());
   std::fflush(stdout);
 }
 
