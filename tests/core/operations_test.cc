@@ -14,8 +14,7 @@ using testutil::StatusIs;
 class OperationsTest : public ServiceTest {
  protected:
   Result<PutOutcome> CreateWith(const std::string& name, const Invocation& op) {
-    return service_.Put(
-        {Account(name), "eastus", R"({"kind":"A"})", false, "", "tester", op, {}});
+    return service_.Put({Account(name), "eastus", R"({"kind":"A"})", false, "", "tester", op, {}});
   }
   Result<PutOutcome> RestoreWith(const std::string& name, const Invocation& op) {
     return service_.Put({Account(name), "eastus", "{}", true, "", "tester", op, {}});

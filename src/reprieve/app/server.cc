@@ -73,7 +73,8 @@ void PrintBanner(const Config& config, const std::string& url, const std::string
   // The operation schedule, when it is not "everything finishes within its request".
   std::string schedule;
   for (const auto& [kind, duration] : config.operation_durations) {
-    schedule += " " + std::string(core::OperationKindName(kind)) + "=" + FormatIsoDuration(duration);
+    schedule +=
+        " " + std::string(core::OperationKindName(kind)) + "=" + FormatIsoDuration(duration);
   }
   for (const auto& [kind, rate] : config.operation_failure_rates) {
     schedule += " " + std::string(core::OperationKindName(kind)) + " fails " +

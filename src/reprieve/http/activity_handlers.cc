@@ -1,12 +1,12 @@
 // The activity log on the wire (see internal/activity.h).
-#include <boost/json.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
+
+#include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "reprieve/base/status_macros.h"
 #include "reprieve/base/strings.h"
@@ -27,12 +27,32 @@ std::string UrlEncode(std::string_view text) {
 }
 
 // The top-level EventData members $select may name (azure-mgmt-monitor's EventData).
-constexpr std::string_view kSelectable[] = {
-    "authorization", "caller", "category", "channels", "claims", "correlationId",
-    "description", "eventDataId", "eventName", "eventTimestamp", "httpRequest", "id", "level",
-    "operationId", "operationName", "properties", "resourceGroupName", "resourceProviderName",
-    "resourceId", "resourceType", "status", "subStatus", "submissionTimestamp",
-    "subscriptionId", "tenantId", "relatedEvents"};
+constexpr std::string_view kSelectable[] = {"authorization",
+                                            "caller",
+                                            "category",
+                                            "channels",
+                                            "claims",
+                                            "correlationId",
+                                            "description",
+                                            "eventDataId",
+                                            "eventName",
+                                            "eventTimestamp",
+                                            "httpRequest",
+                                            "id",
+                                            "level",
+                                            "operationId",
+                                            "operationName",
+                                            "properties",
+                                            "resourceGroupName",
+                                            "resourceProviderName",
+                                            "resourceId",
+                                            "resourceType",
+                                            "status",
+                                            "subStatus",
+                                            "submissionTimestamp",
+                                            "subscriptionId",
+                                            "tenantId",
+                                            "relatedEvents"};
 
 Status BadFilter(const std::string& why) {
   return InvalidArgumentError(
@@ -271,9 +291,8 @@ HandlerResult ActivityLog(ApiState& state, const RequestContext& ctx) {
   json::object body{{"value", std::move(items)}};
   if (page.more) {
     const core::ActivityEntry& last = page.items.back();
-    const std::string cursor =
-        Base64UrlEncode(std::to_string(last.time.time_since_epoch().count()) + "|" +
-                        std::to_string(last.sequence));
+    const std::string cursor = Base64UrlEncode(
+        std::to_string(last.time.time_since_epoch().count()) + "|" + std::to_string(last.sequence));
     std::string next = ctx.base_url;
     for (const std::string& segment : ctx.segments) next += "/" + segment;
     next += "?api-version=" + UrlEncode(ctx.api_version) + "&$filter=" + UrlEncode(*filter);

@@ -307,8 +307,9 @@ HandlerResult Dispatch(internal::ApiState& api, RequestContext& ctx) {
   const auto refused = [&](const Status& status) {
     if (!logged) return;
     const ArmError error = MapStatus(status);
-    const Status recorded = api.service.RecordRefusal(internal::InvocationOf(api, ctx), op.scope,
-                                                      status, HttpStatusText(error.http_status));
+    const core::Invocation invocation = internal::InvocationOf(api, ctx);
+    const Status recorded = api.service.RecordRefusal(invocation, invocation.resource_id, status,
+                                                      HttpStatusText(error.http_status));
     if (!recorded.ok()) LogError("cannot record a refused request: " + recorded.ToString());
   };
   if (Status allowed = Authorize(ctx, op, *ctx.access); !allowed.ok()) {

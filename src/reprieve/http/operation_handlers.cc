@@ -73,6 +73,10 @@ core::Invocation InvocationOf(ApiState& state, const RequestContext& ctx) {
   invocation.caller = ctx.caller;
   invocation.action = ctx.action;
   invocation.scope = ctx.scope;
+  // The addressed resource: the path, without the action of a POST.
+  const size_t segments =
+      ctx.segments.size() - (ctx.request.method == "POST" && !ctx.segments.empty() ? 1 : 0);
+  for (size_t i = 0; i < segments; ++i) invocation.resource_id += "/" + ctx.segments[i];
   invocation.correlation_id = ctx.correlation_id;
   invocation.client_request_id = std::string(ctx.request.Header("x-ms-client-request-id"));
   invocation.http_method = ctx.request.method;
@@ -169,10 +173,10 @@ HandlerResult OperationSchedule(ApiState& state, const RequestContext& ctx) {
   json::object kinds;
   for (int i = 0; i < core::kOperationKinds; ++i) {
     const auto kind = static_cast<core::OperationKind>(i);
-    kinds[core::OperationKindName(kind)] = json::object{
-        {"duration", FormatIsoDuration(state.operations->DurationOf(kind))},
-        {"failureRate", state.operations->FailureRateOf(kind)},
-        {"queuedFailures", state.operations->QueuedFailures(kind)}};
+    kinds[core::OperationKindName(kind)] =
+        json::object{{"duration", FormatIsoDuration(state.operations->DurationOf(kind))},
+                     {"failureRate", state.operations->FailureRateOf(kind)},
+                     {"queuedFailures", state.operations->QueuedFailures(kind)}};
   }
   return JsonResponse(200, json::object{{"kinds", std::move(kinds)},
                                         {"retryAfterSeconds", state.retry_after_seconds}});
@@ -210,10 +214,11 @@ HandlerResult FailNextOperation(ApiState& state, const RequestContext& ctx) {
               " operation failed: a failure set through /reprieve/admin/operations/failNext.";
   }
   state.operations->FailNext(*kind, code, message);
-  return JsonResponse(200, json::object{{"kind", core::OperationKindName(*kind)},
-                                        {"code", code},
-                                        {"message", message},
-                                        {"queuedFailures", state.operations->QueuedFailures(*kind)}});
+  return JsonResponse(200,
+                      json::object{{"kind", core::OperationKindName(*kind)},
+                                   {"code", code},
+                                   {"message", message},
+                                   {"queuedFailures", state.operations->QueuedFailures(*kind)}});
 }
 
 }  // namespace reprieve::http::internal

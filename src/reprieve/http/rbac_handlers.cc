@@ -13,6 +13,7 @@
 #include "reprieve/core/service/access_records.h"
 #include "reprieve/http/internal/access_control.h"
 #include "reprieve/http/internal/context.h"
+#include "reprieve/http/internal/operations.h"
 #include "reprieve/http/internal/routes.h"
 #include "reprieve/http/internal/wire.h"
 
@@ -134,6 +135,7 @@ Status PrincipalNotFound(const std::string& id, const std::string& tenant) {
 }
 
 HandlerResult PutAssignment(ApiState& state, RequestContext& ctx, const Operation& op) {
+  const core::Invocation invocation = InvocationOf(state, ctx);
   const std::string& guid = ctx.segments.back();
   if (!IsGuid(guid)) {
     return InvalidArgumentError("The role assignment name '" + guid + "' is not a valid GUID.")
@@ -224,11 +226,13 @@ HandlerResult PutAssignment(ApiState& state, RequestContext& ctx, const Operatio
   record.body = json::serialize(stored);
   record.created_at = record.changed_at = ctx.now;
   record.created_by = record.changed_by = ctx.caller.name;
-  REPRIEVE_RETURN_IF_ERROR(state.service.access().Create(record, "RoleAssignmentExists"));
+  REPRIEVE_RETURN_IF_ERROR(
+      state.service.access().Create(record, "RoleAssignmentExists", &invocation));
   return JsonResponse(201, AssignmentObject(record));
 }
 
 HandlerResult Assignment(ApiState& state, RequestContext& ctx, const Operation& op) {
+  const core::Invocation invocation = InvocationOf(state, ctx);
   REPRIEVE_RETURN_IF_ERROR(RequireAuthorizationApiVersion(ctx));
   if (ctx.request.method == "PUT") return PutAssignment(state, ctx, op);
   const std::string key = core::RoleAssignmentKey(op.scope, ctx.segments.back());
@@ -238,7 +242,7 @@ HandlerResult Assignment(ApiState& state, RequestContext& ctx, const Operation& 
   }
   if (ctx.request.method == "DELETE") {
     if (!record.has_value()) return EmptyResponse(204);
-    REPRIEVE_RETURN_IF_ERROR(state.service.access().Erase(key).status());
+    REPRIEVE_RETURN_IF_ERROR(state.service.access().Erase(key, &invocation).status());
     return JsonResponse(200, AssignmentObject(*record));
   }
   if (!record.has_value()) {
@@ -275,6 +279,7 @@ HandlerResult ListDefinitions(ApiState&, RequestContext& ctx, const Operation& o
 }
 
 HandlerResult PutDefinition(ApiState& state, RequestContext& ctx, const Operation& op) {
+  const core::Invocation invocation = InvocationOf(state, ctx);
   const std::string guid = AsciiLower(ctx.segments.back());
   if (!IsGuid(guid)) {
     return InvalidArgumentError("The role definition name '" + guid + "' is not a valid GUID.")
@@ -327,14 +332,17 @@ HandlerResult PutDefinition(ApiState& state, RequestContext& ctx, const Operatio
   REPRIEVE_RETURN_IF_ERROR(RequireLinkedScopes(*ctx.access, ctx.caller.name, ctx.caller_object_id,
                                                op.action, op.scope, reached));
   if (existing.has_value()) {
-    REPRIEVE_RETURN_IF_ERROR(state.service.access().Replace(record, existing->version));
+    REPRIEVE_RETURN_IF_ERROR(
+        state.service.access().Replace(record, existing->version, &invocation));
   } else {
-    REPRIEVE_RETURN_IF_ERROR(state.service.access().Create(record, "RoleDefinitionExists"));
+    REPRIEVE_RETURN_IF_ERROR(
+        state.service.access().Create(record, "RoleDefinitionExists", &invocation));
   }
   return JsonResponse(201, DefinitionObject(DefinitionFromRecord(record), op.scope));
 }
 
 HandlerResult Definition(ApiState& state, RequestContext& ctx, const Operation& op) {
+  const core::Invocation invocation = InvocationOf(state, ctx);
   REPRIEVE_RETURN_IF_ERROR(RequireAuthorizationApiVersion(ctx));
   if (ctx.request.method == "PUT") return PutDefinition(state, ctx, op);
   const std::string guid = AsciiLower(ctx.segments.back());
@@ -356,7 +364,7 @@ HandlerResult Definition(ApiState& state, RequestContext& ctx, const Operation& 
             .WithArmCode("RoleDefinitionHasAssignments");
       }
     }
-    REPRIEVE_RETURN_IF_ERROR(state.service.access().Erase(existing->key).status());
+    REPRIEVE_RETURN_IF_ERROR(state.service.access().Erase(existing->key, &invocation).status());
     return JsonResponse(200, DefinitionObject(DefinitionFromRecord(*existing), op.scope));
   }
   const core::RoleDefinition* role = ctx.access->evaluator.Definition(guid);

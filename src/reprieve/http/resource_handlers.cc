@@ -120,7 +120,9 @@ HandlerResult PutResource(ApiState& state, const RequestContext& ctx, const Type
     // Finished within the request: a create points at its finished operation, a recover
     // answers as Azure's synchronous recover does.
     HttpResponse response = ResourceResponse(state, policy.create_status, outcome->record, policy);
-    if (!put.restore) AddOperationHeaders(state, ctx, policy.Namespace(), op, true, false, response);
+    if (!put.restore) {
+      AddOperationHeaders(state, ctx, policy.Namespace(), op, true, false, response);
+    }
     return response;
   }
   if (policy.deferred_put == core::DeferredPut::kAcceptedWithLocation) {

@@ -439,7 +439,9 @@ HandlerResult Features(ApiState& state, const RequestContext& ctx) {
           .WithArmCode("InvalidAction");
     }
     if (ctx.request.method != "POST") return MethodNotAllowed(ctx, "POST");
-    REPRIEVE_RETURN_IF_ERROR(state.service.SetFeature(seg[1], ns, name, register_call));
+    const core::Invocation invocation = InvocationOf(state, ctx);
+    REPRIEVE_RETURN_IF_ERROR(
+        state.service.SetFeature(seg[1], ns, name, register_call, &invocation));
     return JsonResponse(200, FeatureObject(seg[1], canonical, register_call));
   }
   if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");

@@ -30,7 +30,8 @@ ActivityEntry ExpiryEntry(const ResourceRecord& record, const TypePolicy& policy
   entry.time = now;
   entry.properties = {{"statusCode", "OK"},
                       {"reason", "retentionExpired"},
-                      {"scheduledPurgeDate", FormatRfc3339(record.scheduled_purge_at.value_or(now))},
+                      {"scheduledPurgeDate",
+                       FormatRfc3339(record.scheduled_purge_at.value_or(now))},
                       {"serviceRequestId", entry.operation_id}};
   return entry;
 }

@@ -42,11 +42,10 @@ std::optional<std::string> Unescape(std::string_view value) {
 
 // The string fields in their encoded order.
 auto StringFields(ActivityEntry& e) {
-  return std::array<std::string*, 15>{&e.id,           &e.operation_id,     &e.correlation_id,
-                                      &e.subscription, &e.resource_group,   &e.resource_id,
-                                      &e.resource_type, &e.operation_name,  &e.scope,
-                                      &e.status,       &e.sub_status,       &e.caller,
-                                      &e.caller_object_id, &e.http_method, &e.client_request_id};
+  return std::array<std::string*, 15>{
+      &e.id,          &e.operation_id,  &e.correlation_id,   &e.subscription, &e.resource_group,
+      &e.resource_id, &e.resource_type, &e.operation_name,   &e.scope,        &e.status,
+      &e.sub_status,  &e.caller,        &e.caller_object_id, &e.http_method,  &e.client_request_id};
 }
 
 }  // namespace
@@ -64,8 +63,8 @@ std::string StableUuid(std::string_view seed) {
   std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(halves[0]),
                 static_cast<unsigned long long>(halves[1]));
   std::string text(hex, 32);
-  text[12] = '5';                                         // version: name-based
-  text[16] = "89ab"[(text[16] - '0') & 3];                // variant: RFC 4122
+  text[12] = '5';                           // version: name-based
+  text[16] = "89ab"[(text[16] - '0') & 3];  // variant: RFC 4122
   return text.substr(0, 8) + "-" + text.substr(8, 4) + "-" + text.substr(12, 4) + "-" +
          text.substr(16, 4) + "-" + text.substr(20, 12);
 }

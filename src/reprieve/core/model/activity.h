@@ -38,7 +38,7 @@ struct ActivityEntry {
   std::string sub_status;      // the HTTP status text: "Created", "Accepted", "Conflict", ...
   std::string caller;          // the principal's name (UPN or app id), or kReprieveCaller
   std::string caller_object_id;
-  std::string http_method;     // "" for Reprieve's own changes
+  std::string http_method;  // "" for Reprieve's own changes
   std::string client_request_id;
   Timestamp time{};
   // String-only properties (statusCode, statusMessage, reason, ...).

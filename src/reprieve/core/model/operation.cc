@@ -4,8 +4,8 @@
 
 namespace reprieve::core {
 namespace {
-constexpr std::array<std::string_view, kOperationKinds> kKindNames = {"create", "delete",
-                                                                     "recover", "purge"};
+constexpr std::array<std::string_view, kOperationKinds> kKindNames = {"create", "delete", "recover",
+                                                                      "purge"};
 }  // namespace
 
 std::string_view OperationKindName(OperationKind kind) {

@@ -51,8 +51,8 @@ struct OperationRecord {
   Timestamp created_at{};  // when it started
   Timestamp ends_at{};     // when it finishes (== created_at for one finished in the request)
   std::optional<Timestamp> finished_at;  // set iff status is terminal
-  std::string started_by;  // object id of the principal that started it ("" unknown)
-  std::string caller;      // that principal's display name
+  std::string started_by;                // object id of the principal that started it ("" unknown)
+  std::string caller;                    // that principal's display name
   PrincipalType caller_type = PrincipalType::kUser;
   // Failed / Canceled: why. While in progress, non-empty means the operation was set to end
   // with this error (an injected failure).

@@ -19,10 +19,10 @@ namespace reprieve::core {
 // What an operation that is about to start will do.
 struct OperationPlan {
   OperationKind kind = OperationKind::kCreate;
-  Duration duration{};        // 0: it finishes within the request
-  std::string error_code;     // non-empty: it ends Failed with this error
+  Duration duration{};     // 0: it finishes within the request
+  std::string error_code;  // non-empty: it ends Failed with this error
   std::string error_message;
-  bool queued = false;        // the failure came from FailNext (Unused puts it back)
+  bool queued = false;  // the failure came from FailNext (Unused puts it back)
 
   bool fails() const { return !error_code.empty(); }
 };

@@ -32,15 +32,24 @@ std::string AssignmentsUnder(std::string_view resource_key) {
   return std::string(kRbacKeyPrefix) + AsciiLower(TrimSlash(resource_key)) + "/";
 }
 
-AccessRecords::AccessRecords(ResourceStore& store) : store_(store) {
+AccessRecords::AccessRecords(ResourceStore& store, const Clock* clock, Journal* journal)
+    : store_(store), clock_(clock), journal_(journal) {
   static std::atomic<uint64_t> instances{0};
   generation_ = (instances.fetch_add(1) + 1) << 32;
 }
 
-Status AccessRecords::Create(ResourceRecord record, std::string_view conflict_code) {
+void AccessRecords::Record(WriteBatch& batch, const Invocation* invocation,
+                           const ResourceRecord& record, std::string_view status_text) const {
+  if (invocation == nullptr || journal_ == nullptr || clock_ == nullptr) return;
+  journal_->Started(batch, *invocation, record, nullptr, status_text, clock_->Now());
+}
+
+Status AccessRecords::Create(ResourceRecord record, std::string_view conflict_code,
+                             const Invocation* invocation) {
   record.version = 1;
   WriteBatch batch;
   batch.expect.push_back({record.key, Expectation::Kind::kAbsent, 0});
+  Record(batch, invocation, record, "Created");
   const std::string key = record.key;
   batch.put.push_back(std::move(record));
   const Status status = store_.Apply(batch);
@@ -51,10 +60,12 @@ Status AccessRecords::Create(ResourceRecord record, std::string_view conflict_co
   return status;
 }
 
-Status AccessRecords::Replace(ResourceRecord record, int64_t expected_version) {
+Status AccessRecords::Replace(ResourceRecord record, int64_t expected_version,
+                              const Invocation* invocation) {
   record.version = expected_version + 1;
   WriteBatch batch;
   batch.expect.push_back({record.key, Expectation::Kind::kActive, expected_version});
+  Record(batch, invocation, record, "OK");
   batch.put.push_back(std::move(record));
   const Status status = store_.Apply(batch);
   if (status.ok()) Changed();
@@ -69,7 +80,7 @@ Result<ResourceRecord> AccessRecords::Get(std::string_view key) {
   return record;
 }
 
-Result<bool> AccessRecords::Erase(std::string_view key) {
+Result<bool> AccessRecords::Erase(std::string_view key, const Invocation* invocation) {
   auto existing = store_.Get(key);
   if (!existing.has_value()) {
     if (existing.status().code() == StatusCode::kNotFound) return false;
@@ -81,6 +92,7 @@ Result<bool> AccessRecords::Erase(std::string_view key) {
                                              : Expectation::Kind::kSoftDeleted,
                           existing->version});
   batch.erase.push_back(existing->key);
+  Record(batch, invocation, *existing, "OK");
   const Status status = store_.Apply(batch);
   if (status.code() == StatusCode::kAborted) return false;  // removed meanwhile
   REPRIEVE_RETURN_IF_ERROR(status);

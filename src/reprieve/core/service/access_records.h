@@ -20,7 +20,9 @@
 
 #include "reprieve/base/result.h"
 #include "reprieve/core/authz/role.h"
+#include "reprieve/base/clock.h"
 #include "reprieve/core/ports/resource_store.h"
+#include "reprieve/core/service/journal.h"
 
 namespace reprieve::core {
 
@@ -40,17 +42,22 @@ std::string AssignmentsUnder(std::string_view resource_key);
 
 class AccessRecords {
  public:
-  explicit AccessRecords(ResourceStore& store);
+  // With `clock` and `journal`, writes given an Invocation record their activity-log
+  // entries in their own batch (role assignments and definitions are ARM resources).
+  explicit AccessRecords(ResourceStore& store, const Clock* clock = nullptr,
+                         Journal* journal = nullptr);
 
   // Creates `record` (version 1). kAlreadyExists (`conflict_code`) if its key is taken.
-  Status Create(ResourceRecord record, std::string_view conflict_code);
+  Status Create(ResourceRecord record, std::string_view conflict_code,
+                const Invocation* invocation = nullptr);
   // Replaces the record with its key, which must be active at `expected_version`.
   // kAborted if it moved (the caller re-reads); kNotFound if it is gone.
-  Status Replace(ResourceRecord record, int64_t expected_version);
+  Status Replace(ResourceRecord record, int64_t expected_version,
+                 const Invocation* invocation = nullptr);
   // The active record with this key. kNotFound otherwise.
   Result<ResourceRecord> Get(std::string_view key);
   // Removes the record with this key. Returns false if there was none.
-  Result<bool> Erase(std::string_view key);
+  Result<bool> Erase(std::string_view key, const Invocation* invocation = nullptr);
   // Active records of `type` whose keys start with `prefix`, ascending by key.
   Result<Page> List(std::string_view type, std::string_view prefix, const std::string& after,
                     int limit);
@@ -62,7 +69,13 @@ class AccessRecords {
   void Changed() { generation_.fetch_add(1, std::memory_order_acq_rel); }
 
  private:
+  // Appends `invocation`'s entries on `record` to `batch`, when there is a journal.
+  void Record(WriteBatch& batch, const Invocation* invocation, const ResourceRecord& record,
+              std::string_view status_text) const;
+
   ResourceStore& store_;
+  const Clock* clock_;
+  Journal* journal_;
   std::atomic<uint64_t> generation_;
 };
 

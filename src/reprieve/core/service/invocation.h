@@ -26,7 +26,8 @@ struct Invocation {
   Principal caller;
   OperationPlan plan;
   std::string action;  // the authorization action
-  std::string scope;   // where it was authorized: the resource the request addressed
+  std::string scope;        // where it was authorized
+  std::string resource_id;  // the resource the request addressed (a POST: without its action)
   std::string correlation_id;
   std::string client_request_id;
   std::string http_method;

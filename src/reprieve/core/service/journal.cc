@@ -32,7 +32,7 @@ ActivityEntry EntryOf(const Invocation& invocation, const std::string& resource_
   entry.resource_group = GroupOf(resource_id, group_fallback);
   entry.resource_type = type;
   entry.operation_name = invocation.action;
-  entry.scope = resource_id;
+  entry.scope = invocation.scope.empty() ? resource_id : invocation.scope;
   entry.caller = invocation.caller.name;
   entry.caller_object_id = invocation.started_by;
   entry.http_method = invocation.http_method;
@@ -43,11 +43,10 @@ ActivityEntry EntryOf(const Invocation& invocation, const std::string& resource_
 }
 }  // namespace
 
-void Journal::Started(WriteBatch& batch, const Invocation& invocation,
-                      const ResourceRecord& target, const OperationRecord* op,
-                      std::string_view status_text, Timestamp now) {
+void Journal::Started(WriteBatch& batch, const Invocation& invocation, const ResourceRecord& target,
+                      const OperationRecord* op, std::string_view status_text, Timestamp now) {
   const ActivityEntry entry =
-      EntryOf(invocation, invocation.scope.empty() ? target.id : invocation.scope,
+      EntryOf(invocation, invocation.resource_id.empty() ? target.id : invocation.resource_id,
               target.subscription, target.resource_group, target.type, now);
   ActivityEntry started = entry;
   started.id = random_.NewUuid();
@@ -72,6 +71,7 @@ void Journal::Ended(WriteBatch& batch, const OperationRecord& ended, Timestamp n
   invocation.action = ended.action;
   invocation.correlation_id = ended.correlation_id;
   invocation.http_method = ended.http_method;
+  invocation.scope = ended.scope;
   ActivityEntry entry = EntryOf(invocation, ended.scope.empty() ? ended.target : ended.scope,
                                 ended.subscription, GroupOf(ended.target, ""), ended.type, now);
   entry.id = random_.NewUuid();

@@ -131,8 +131,8 @@ ResourceService::ResourceService(ResourceStore& store, const Clock& clock, Rando
       clock_(clock),
       random_(random),
       catalog_(catalog),
-      access_(store),
-      journal_(random) {}
+      journal_(random),
+      access_(store, &clock, &journal_) {}
 
 std::string ResourceService::NewEtag() { return "\"" + random_.NewHex(8) + "\""; }
 
@@ -903,7 +903,8 @@ Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request,
       journal_.Ended(transition, *outcome.operation, now);
     } else if (request.operation) {
       if (tracked) {
-        outcome.operation = NewOperation(*request.operation, OperationKind::kDelete, *existing, now);
+        outcome.operation =
+            NewOperation(*request.operation, OperationKind::kDelete, *existing, now);
       }
       journal_.Started(transition, *request.operation, *existing,
                    outcome.operation ? &*outcome.operation : nullptr, tracked ? "Accepted" : "OK",
@@ -1325,29 +1326,32 @@ Result<bool> ResourceService::FeatureRegistered(const std::string& subscription,
 
 Status ResourceService::SetFeature(const std::string& subscription,
                                    const std::string& provider_namespace,
-                                   const std::string& feature, bool registered) {
+                                   const std::string& feature, bool registered,
+                                   const Invocation* invocation) {
   REPRIEVE_RETURN_IF_ERROR(RequireSubscription(subscription));
   REPRIEVE_ASSIGN_OR_RETURN(const bool current,
                             FeatureRegistered(subscription, provider_namespace, feature));
   if (current == registered) return OkStatus();
-  const std::string key = FeatureKey(subscription, provider_namespace, feature);
+  ResourceRecord record;
+  record.key = FeatureKey(subscription, provider_namespace, feature);
+  record.id = "/subscriptions/" + subscription + "/providers/Microsoft.Features/providers/" +
+              provider_namespace + "/features/" + feature;
+  record.subscription = AsciiLower(subscription);
+  record.type = "Microsoft.Features/providers/features";
+  record.name = provider_namespace + "/" + feature;
+  record.body = "{}";
+  record.version = 1;
+  record.created_at = record.changed_at = clock_.Now();
   WriteBatch batch;
+  if (invocation != nullptr) {
+    journal_.Started(batch, *invocation, record, nullptr, "OK", record.changed_at);
+  }
   if (registered) {
-    ResourceRecord record;
-    record.key = key;
-    record.id = "/subscriptions/" + subscription + "/providers/Microsoft.Features/providers/" +
-                provider_namespace + "/features/" + feature;
-    record.subscription = AsciiLower(subscription);
-    record.type = "Microsoft.Features/providers/features";
-    record.name = provider_namespace + "/" + feature;
-    record.body = "{}";
-    record.version = 1;
-    record.created_at = record.changed_at = clock_.Now();
-    batch.expect.push_back({key, Kind::kAbsent, 0});
+    batch.expect.push_back({record.key, Kind::kAbsent, 0});
     batch.put.push_back(std::move(record));
   } else {
-    batch.expect.push_back({key, Kind::kActive, 0});
-    batch.erase.push_back(key);
+    batch.expect.push_back({record.key, Kind::kActive, 0});
+    batch.erase.push_back(record.key);
   }
   Status applied = Commit(batch);
   return applied.code() == StatusCode::kAborted ? OkStatus() : applied;  // a racer did it

@@ -205,7 +205,8 @@ class ResourceService {
   // Enrols / withdraws the subscription. kNotFound (FeatureNotFound) for a feature no type
   // of the catalog has.
   Status SetFeature(const std::string& subscription, const std::string& provider_namespace,
-                    const std::string& feature, bool registered);
+                    const std::string& feature, bool registered,
+                    const Invocation* invocation = nullptr);
   // Whether the subscription is enrolled. kNotFound (FeatureNotFound) as above.
   Result<bool> FeatureRegistered(const std::string& subscription,
                                  const std::string& provider_namespace,
@@ -297,8 +298,8 @@ class ResourceService {
   const Clock& clock_;
   RandomSource& random_;
   const PolicyCatalog& catalog_;
+  Journal journal_;  // before access_, which records through it
   AccessRecords access_;
-  Journal journal_;
 };
 
 // The reference a soft-deleted record is restored by (RecoverMechanism::kRestoreReference):
