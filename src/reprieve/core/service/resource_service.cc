@@ -1231,21 +1231,26 @@ Status ResourceService::FinishOperation(const OperationRecord& op) {
                             .WithArmCode("OperationCanceled"));
   }
   const TypePolicy* policy = catalog_.Find(op.type);
+  const auto id = ResourceId::Parse(op.target);
+  if (policy == nullptr || !id.has_value()) {
+    // Written by a server that served this type; this one does not.
+    return EndOperation(op, OperationStatus::kFailed,
+                        InternalError("The type '" + op.type + "' of '" + op.target +
+                                      "' is no longer served.")
+                            .WithArmCode("InvalidResourceType"));
+  }
   Status finished;
   switch (op.kind) {
     case OperationKind::kCreate:
     case OperationKind::kRecover:
       return EndOperation(op, OperationStatus::kSucceeded, OkStatus());
     case OperationKind::kDelete: {
-      auto id = ResourceId::Parse(op.target);
-      REPRIEVE_CHECK(id.has_value() && policy != nullptr) << "bad delete target " << op.target;
       const DeleteRequest request{*id, Principal(op.caller, op.caller_type), std::nullopt,
                                   op.api_version, op.force_purge, op.delete_dependents};
       finished = RetryRaces(op.target, [&] { return DeleteOnce(request, &op); }).status();
       break;
     }
     case OperationKind::kPurge: {
-      REPRIEVE_CHECK(policy != nullptr) << "no policy for " << op.type;
       finished = RetryRaces(op.target, [&]() -> Result<PurgeOutcome> {
                    REPRIEVE_ASSIGN_OR_RETURN(const ResourceRecord record,
                                              store_.Get(op.target_key));
