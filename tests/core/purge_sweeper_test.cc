@@ -83,5 +83,45 @@ TEST_F(PurgeSweeperTest, WorksInBoundedBatchesAndSaysWhenMoreIsDue) {
   EXPECT_FALSE(second.more_due);
 }
 
+// The activity log of the whole subscription over [from, to].
+std::vector<ActivityEntry> Log(ResourceStore& store, Timestamp from, Timestamp to) {
+  ActivityQuery query;
+  query.subscription = kSub;
+  query.from = from;
+  query.to = to;
+  query.limit = 1000;
+  auto page = store.ListActivity(query);
+  EXPECT_OK(page);
+  return page.has_value() ? page->items : std::vector<ActivityEntry>{};
+}
+
+TEST_F(PurgeSweeperTest, RecordsItsPurgesAndKeepsTheActivityLogNinetyDays) {
+  const Timestamp start = clock_.Now();
+  Invocation create = Op("c1", OperationKind::kCreate);
+  create.action = "Microsoft.CognitiveServices/accounts/write";
+  ASSERT_OK(service_.Put({Account("acct"), "eastus", R"({"kind":"A"})", false, "", "tester",
+                          create, {}}));
+  ASSERT_OK(service_.Delete(Del(Account("acct"))));
+  clock_.Advance(hours(48));
+  ASSERT_OK(sweeper_.RunOnce());
+  const std::vector<ActivityEntry> log = Log(*store_, start, clock_.Now());
+  ASSERT_EQ(log.size(), 3u);  // the expiry purge, then the create's Started and Succeeded
+  EXPECT_EQ(log[0].caller, kReprieveCaller);
+  EXPECT_EQ(log[0].operation_name, accounts().PurgeAction());
+  EXPECT_EQ(log[0].time, clock_.Now());
+  EXPECT_EQ(log[0].properties[1], (std::pair<std::string, std::string>{"reason", "retentionExpired"}));
+  EXPECT_EQ(log[1].status, kActivitySucceeded);
+  EXPECT_EQ(log[2].status, kActivityStarted);
+
+  // 90 days after the create its entries go; the purge's, two days younger, stays.
+  clock_.Advance(hours(24 * 90) - hours(48));
+  ASSERT_OK(sweeper_.RunOnce());
+  EXPECT_EQ(Log(*store_, start, clock_.Now()).size(), 3u);  // exactly 90 days: kept
+  clock_.Advance(milliseconds(1));
+  ASSERT_OK_AND_ASSIGN(SweepReport report, sweeper_.RunOnce());
+  EXPECT_EQ(report.activity_dropped, 2);
+  ASSERT_EQ(Log(*store_, start, clock_.Now()).size(), 1u);
+}
+
 }  // namespace
 }  // namespace reprieve::core
