@@ -132,7 +132,9 @@ ResourceService::ResourceService(ResourceStore& store, const Clock& clock, Rando
       random_(random),
       catalog_(catalog),
       journal_(random),
-      access_(store, &clock, &journal_) {}
+      access_(store, &clock, &journal_),
+      children_(store, catalog),
+      names_(store) {}
 
 std::string ResourceService::NewEtag() { return "\"" + random_.NewHex(8) + "\""; }
 
@@ -348,12 +350,12 @@ Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
       }
       if (soft) {
         ResourceRecord deleted = SoftDeletedAt(std::move(child), *policy, now, caller);
-        REPRIEVE_RETURN_IF_ERROR(AppendChildDeletion(deleted, true, now, caller, batch));
+        REPRIEVE_RETURN_IF_ERROR(children_.AppendDeletion(deleted, true, now, caller, batch));
         batch.put.push_back(std::move(deleted));
         ++outcome.soft_deleted;
       } else {
         AppendRemoval(child, policy, now, batch);
-        REPRIEVE_RETURN_IF_ERROR(AppendChildRemoval(child, now, batch));
+        REPRIEVE_RETURN_IF_ERROR(children_.AppendRemoval(child, now, batch));
         ++outcome.deleted;
       }
     }
@@ -446,51 +448,6 @@ Status ResourceService::ValidateFacts(const TypePolicy& policy, const ResourceFa
   return OkStatus();
 }
 
-Status ResourceService::ClaimName(const TypePolicy& policy, const ResourceRecord& record,
-                                  WriteBatch& batch) {
-  if (policy.name_scope != NameScope::kGlobal) return OkStatus();
-  const std::string key = NameKey(policy.type, record.name);
-  auto name = store_.Get(key);
-  if (!name.has_value()) {
-    if (name.status().code() != StatusCode::kNotFound) return name.status();
-    batch.expect.push_back({key, Kind::kAbsent, 0});
-    batch.put.push_back(NameRecordFor(record, record.created_at));
-    return OkStatus();
-  }
-  if (name->state == LifecycleState::kActive) {
-    if (AsciiLower(name->id) == record.key) return OkStatus();  // ours already
-    auto owner = store_.Get(AsciiLower(name->id));
-    if (owner.has_value() && owner->state == LifecycleState::kSoftDeleted) {
-      if (policy.name_held_while_deleted) {
-        return policy.name_held.Render(owner->id, owner->name, policy.type);
-      }
-      // The deleted resource does not hold its name: the new one takes it, and the deleted
-      // one can no longer be restored.
-      batch.expect.push_back({key, Kind::kActive, name->version});
-      batch.expect.push_back({owner->key, Kind::kSoftDeleted, owner->version});
-      batch.put.push_back(NameRecordFor(record, record.created_at));
-      return OkStatus();
-    }
-    return policy.name_taken.Render(name->id, record.name, policy.type);
-  }
-  // Reserved after a purge: free for the subscription that owned it, refused elsewhere
-  // until the reservation ends.
-  const bool expired = name->scheduled_purge_at && *name->scheduled_purge_at <= record.created_at;
-  if (name->subscription != record.subscription && !expired) {
-    Status reserved = policy.name_reserved.Render(record.id, record.name, policy.type);
-    std::string message = reserved.message();
-    const std::string until = FormatRfc3339(*name->scheduled_purge_at);
-    for (size_t pos = message.find("{until}"); pos != std::string::npos;
-         pos = message.find("{until}")) {
-      message.replace(pos, 7, until);
-    }
-    return Status(reserved.code(), message).WithArmCode(reserved.arm_code());
-  }
-  batch.expect.push_back({key, Kind::kSoftDeleted, name->version});
-  batch.put.push_back(NameRecordFor(record, record.created_at));
-  return OkStatus();
-}
-
 Status ResourceService::RequireDependencies(const ResourceRecord& record) {
   for (const std::string& dependency : record.dependencies) {
     std::string key;
@@ -522,47 +479,6 @@ Status ResourceService::RequireDependencies(const ResourceRecord& record) {
   return OkStatus();
 }
 
-Result<std::vector<ResourceRecord>> ResourceService::Children(const ResourceRecord& parent,
-                                                             bool deleted) {
-  std::vector<ResourceRecord> children;
-  const auto collect = [&](ListQuery query) -> Status {
-    query.state = deleted ? LifecycleState::kSoftDeleted : LifecycleState::kActive;
-    query.limit = 1000;
-    while (true) {
-      REPRIEVE_ASSIGN_OR_RETURN(Page page, store_.List(query));
-      for (ResourceRecord& child : page.items) children.push_back(std::move(child));
-      if (page.next_after.empty()) return OkStatus();
-      query.after_key = page.next_after;
-    }
-  };
-  // Child resources exist only under types that have child types.
-  if (catalog_.HasChildTypes(parent.type)) {
-    ListQuery query;
-    query.key_prefix = parent.key + "/";
-    REPRIEVE_RETURN_IF_ERROR(collect(std::move(query)));
-  }
-  // Role assignments at the resource's scope or below go the way its policy says.
-  ListQuery assignments;
-  assignments.type = std::string(kRoleAssignmentType);
-  assignments.key_prefix = AssignmentsUnder(parent.key);
-  REPRIEVE_RETURN_IF_ERROR(collect(std::move(assignments)));
-  return children;
-}
-
-const TypePolicy* ResourceService::ChildPolicy(const ResourceRecord& child) const {
-  return catalog_.Find(child.type);
-}
-
-ParentDelete ResourceService::OnParentDelete(const ResourceRecord& parent,
-                                             const ResourceRecord& child) const {
-  if (child.type == kRoleAssignmentType) {
-    const TypePolicy* parent_policy = catalog_.Find(parent.type);
-    return parent_policy ? parent_policy->role_assignments_on_delete : ParentDelete::kHardDelete;
-  }
-  const TypePolicy* policy = catalog_.Find(child.type);
-  return policy ? policy->on_parent_delete : ParentDelete::kHardDelete;
-}
-
 Status ResourceService::Commit(const WriteBatch& batch) {
   REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
   // The authorization snapshot is built from the RBAC records: a lifecycle change that
@@ -573,43 +489,6 @@ Status ResourceService::Commit(const WriteBatch& batch) {
   bool touched = std::any_of(batch.erase.begin(), batch.erase.end(), rbac);
   for (const ResourceRecord& record : batch.put) touched = touched || rbac(record.key);
   if (touched) access_.Changed();
-  return OkStatus();
-}
-
-Status ResourceService::AppendChildDeletion(const ResourceRecord& parent, bool soft, Timestamp now,
-                                            const Principal& caller, WriteBatch& batch) {
-  REPRIEVE_ASSIGN_OR_RETURN(std::vector<ResourceRecord> children, Children(parent, false));
-  for (ResourceRecord& child : children) {
-    batch.expect.push_back({child.key, Kind::kActive, child.version});
-    const TypePolicy* policy = ChildPolicy(child);
-    const bool kept = soft && !child.transient &&
-                      OnParentDelete(parent, child) != ParentDelete::kHardDelete;
-    if (!kept) {
-      AppendRemoval(child, policy, now, batch);
-      continue;
-    }
-    // Soft-deleted with the parent, on the parent's schedule.
-    child.state = LifecycleState::kSoftDeleted;
-    child.version += 1;
-    child.changed_at = now;
-    child.changed_by = caller.name;
-    child.changed_by_type = caller.type;
-    child.deleted_at = parent.deleted_at.value_or(now);
-    child.scheduled_purge_at = parent.scheduled_purge_at.value_or(now);
-    batch.put.push_back(std::move(child));
-  }
-  return OkStatus();
-}
-
-Status ResourceService::AppendChildRemoval(const ResourceRecord& parent, Timestamp now,
-                                           WriteBatch& batch) {
-  for (const bool deleted : {false, true}) {
-    REPRIEVE_ASSIGN_OR_RETURN(const std::vector<ResourceRecord> children,
-                              Children(parent, deleted));
-    for (const ResourceRecord& child : children) {
-      AppendRemoval(child, catalog_.Find(child.type), now, batch);
-    }
-  }
   return OkStatus();
 }
 
@@ -655,17 +534,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
           .WithTarget(policy.restore_reference_path);
     }
     REPRIEVE_RETURN_IF_ERROR(RequireDependencies(*existing));
-    if (policy.name_scope == NameScope::kGlobal) {
-      // A type whose deleted resources do not hold their names may have lost it meanwhile.
-      const std::string name_key = NameKey(policy.type, existing->name);
-      auto name = store_.Get(name_key);
-      if (!name.has_value() || name->state != LifecycleState::kActive ||
-          AsciiLower(name->id) != key) {
-        return policy.name_taken.Render(name.has_value() ? name->id : id_text, existing->name,
-                                        policy.type);
-      }
-      batch.expect.push_back({name_key, Kind::kActive, name->version});
-    }
+    REPRIEVE_RETURN_IF_ERROR(names_.Keep(policy, *existing, batch));
     // Recover: the deleted record's body comes back whole; the request only says "restore".
     batch.expect.push_back({key, Kind::kSoftDeleted, existing->version});
     batch.expect.push_back({group.key, Kind::kActive, 0});
@@ -683,11 +552,11 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     PutOutcome outcome{record, PutOutcome::Kind::kRestored, {}, {}, {}, op};
     // Children soft-deleted with it come back; those re-created on recover come back when
     // what they depend on is there, and are reported otherwise.
-    REPRIEVE_ASSIGN_OR_RETURN(std::vector<ResourceRecord> children, Children(*existing, true));
+    REPRIEVE_ASSIGN_OR_RETURN(std::vector<ResourceRecord> children, children_.Of(*existing, true));
     for (ResourceRecord& child : children) {
-      const TypePolicy* child_policy = ChildPolicy(child);
+      const TypePolicy* child_policy = catalog_.Find(child.type);
       batch.expect.push_back({child.key, Kind::kSoftDeleted, child.version});
-      const bool recreate = OnParentDelete(*existing, child) == ParentDelete::kRecreate;
+      const bool recreate = children_.OnParentDelete(*existing, child) == ParentDelete::kRecreate;
       if (recreate) {
         if (Status usable = RequireDependencies(child); !usable.ok()) {
           AppendRemoval(child, child_policy, now, batch);
@@ -767,7 +636,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
   } else {
     batch.expect.push_back({key, Kind::kAbsent, 0});
   }
-  REPRIEVE_RETURN_IF_ERROR(ClaimName(policy, record, batch));
+  REPRIEVE_RETURN_IF_ERROR(names_.Claim(policy, record, batch));
   batch.expect.push_back({group.key, Kind::kActive, 0});
   batch.touch.push_back(group.key);
   if (parent) {
@@ -920,7 +789,7 @@ Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request,
     if (starts) return begin(Kind::kSoftDeleted);
     batch.expect.push_back({existing->key, Kind::kSoftDeleted, existing->version});
     AppendRemoval(*existing, &policy, now, batch);
-    REPRIEVE_RETURN_IF_ERROR(AppendChildRemoval(*existing, now, batch));
+    REPRIEVE_RETURN_IF_ERROR(children_.AppendRemoval(*existing, now, batch));
     REPRIEVE_RETURN_IF_ERROR(Commit(finish(std::move(batch))));
     outcome.existed = true;
     outcome.record = *existing;
@@ -940,13 +809,13 @@ Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request,
   outcome.existed = true;
   if (soft) {
     ResourceRecord record = SoftDeletedAt(*existing, policy, now, request.caller);
-    REPRIEVE_RETURN_IF_ERROR(AppendChildDeletion(record, true, now, request.caller, batch));
+    REPRIEVE_RETURN_IF_ERROR(children_.AppendDeletion(record, true, now, request.caller, batch));
     batch.put.push_back(record);
     outcome.soft_deleted = true;
     outcome.record = std::move(record);
   } else {
     AppendRemoval(*existing, &policy, now, batch);
-    REPRIEVE_RETURN_IF_ERROR(AppendChildRemoval(*existing, now, batch));
+    REPRIEVE_RETURN_IF_ERROR(children_.AppendRemoval(*existing, now, batch));
     outcome.record = *existing;
   }
   REPRIEVE_RETURN_IF_ERROR(Commit(finish(std::move(batch))));
@@ -1102,7 +971,7 @@ Result<PurgeOutcome> ResourceService::PurgeOnce(const TypePolicy& policy,
   WriteBatch batch;
   batch.expect.push_back({record.key, Kind::kSoftDeleted, record.version});
   AppendRemoval(record, &policy, now, batch);
-  REPRIEVE_RETURN_IF_ERROR(AppendChildRemoval(record, now, batch));
+  REPRIEVE_RETURN_IF_ERROR(children_.AppendRemoval(record, now, batch));
   if (finishing != nullptr) {
     outcome.operation = Ended(*finishing, OperationStatus::kSucceeded, OkStatus(), now);
     batch.expect_running.push_back(finishing->id);

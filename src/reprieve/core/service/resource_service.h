@@ -26,8 +26,10 @@
 #include "reprieve/core/policy/policy_catalog.h"
 #include "reprieve/core/ports/resource_store.h"
 #include "reprieve/core/service/access_records.h"
+#include "reprieve/core/service/children.h"
 #include "reprieve/core/service/invocation.h"
 #include "reprieve/core/service/journal.h"
+#include "reprieve/core/service/names.h"
 
 namespace reprieve::core {
 
@@ -265,27 +267,12 @@ class ResourceService {
   // Whether deleting `record` now keeps it soft-deleted.
   Result<bool> SoftDeletes(const TypePolicy& policy, const ResourceRecord& record,
                            const DeleteRequest& request);
-  // The checks and writes that give a globally named create its name.
-  Status ClaimName(const TypePolicy& policy, const ResourceRecord& record, WriteBatch& batch);
   // ok if every dependency of `record` is active; else the error naming the first that is not.
   Status RequireDependencies(const ResourceRecord& record);
   Status ValidateFacts(const TypePolicy& policy, const ResourceFacts& facts,
                        const ResourceRecord* existing);
-  // The live children of `parent` (every child type), or, with `deleted`, the soft-deleted
-  // ones.
-  // Includes the role assignments at the parent's scope or below.
-  Result<std::vector<ResourceRecord>> Children(const ResourceRecord& parent, bool deleted);
-  const TypePolicy* ChildPolicy(const ResourceRecord& child) const;
-  // What deleting `parent` does to `child` (a child resource or a role assignment).
-  ParentDelete OnParentDelete(const ResourceRecord& parent, const ResourceRecord& child) const;
   // Applies `batch` and, when it moved RBAC records, tells access() they changed.
   Status Commit(const WriteBatch& batch);
-  // Appends what deleting `parent` does to its children: soft-deleted with it (its dates),
-  // or removed.
-  Status AppendChildDeletion(const ResourceRecord& parent, bool soft, Timestamp now,
-                             const Principal& caller, WriteBatch& batch);
-  // Appends the removal of every child of `parent`, live or soft-deleted.
-  Status AppendChildRemoval(const ResourceRecord& parent, Timestamp now, WriteBatch& batch);
   // kFailedPrecondition (PurgeProtected) while `record`'s purge protection holds at `now`.
   static Status RefusePurgeWhileProtected(const ResourceRecord& record, Timestamp now);
   Result<GroupDeleteOutcome> DeleteGroupOnce(const ResourceId& group, const Principal& caller,
@@ -300,6 +287,8 @@ class ResourceService {
   const PolicyCatalog& catalog_;
   Journal journal_;  // before access_, which records through it
   AccessRecords access_;
+  Children children_;
+  Names names_;
 };
 
 // The reference a soft-deleted record is restored by (RecoverMechanism::kRestoreReference):

@@ -1,0 +1,85 @@
+#include "reprieve/core/service/children.h"
+
+#include "reprieve/base/status_macros.h"
+#include "reprieve/core/authz/role.h"
+#include "reprieve/core/lifecycle/transitions.h"
+#include "reprieve/core/service/access_records.h"
+
+namespace reprieve::core {
+
+using Kind = Expectation::Kind;
+
+Result<std::vector<ResourceRecord>> Children::Of(const ResourceRecord& parent, bool deleted) const {
+  std::vector<ResourceRecord> children;
+  const auto collect = [&](ListQuery query) -> Status {
+    query.state = deleted ? LifecycleState::kSoftDeleted : LifecycleState::kActive;
+    query.limit = 1000;
+    while (true) {
+      REPRIEVE_ASSIGN_OR_RETURN(Page page, store_.List(query));
+      for (ResourceRecord& child : page.items) children.push_back(std::move(child));
+      if (page.next_after.empty()) return OkStatus();
+      query.after_key = page.next_after;
+    }
+  };
+  // Child resources exist only under types that have child types.
+  if (catalog_.HasChildTypes(parent.type)) {
+    ListQuery query;
+    query.key_prefix = parent.key + "/";
+    REPRIEVE_RETURN_IF_ERROR(collect(std::move(query)));
+  }
+  // Role assignments at the resource's scope or below go the way its policy says.
+  ListQuery assignments;
+  assignments.type = std::string(kRoleAssignmentType);
+  assignments.key_prefix = AssignmentsUnder(parent.key);
+  REPRIEVE_RETURN_IF_ERROR(collect(std::move(assignments)));
+  return children;
+}
+
+ParentDelete Children::OnParentDelete(const ResourceRecord& parent,
+                                      const ResourceRecord& child) const {
+  if (child.type == kRoleAssignmentType) {
+    const TypePolicy* parent_policy = catalog_.Find(parent.type);
+    return parent_policy ? parent_policy->role_assignments_on_delete : ParentDelete::kHardDelete;
+  }
+  const TypePolicy* policy = catalog_.Find(child.type);
+  return policy ? policy->on_parent_delete : ParentDelete::kHardDelete;
+}
+
+Status Children::AppendDeletion(const ResourceRecord& parent, bool soft, Timestamp now,
+                                const Principal& caller, WriteBatch& batch) const {
+  REPRIEVE_ASSIGN_OR_RETURN(std::vector<ResourceRecord> children, Of(parent, false));
+  for (ResourceRecord& child : children) {
+    batch.expect.push_back({child.key, Kind::kActive, child.version});
+    const TypePolicy* policy = catalog_.Find(child.type);
+    const bool kept = soft && !child.transient &&
+                      OnParentDelete(parent, child) != ParentDelete::kHardDelete;
+    if (!kept) {
+      core::AppendRemoval(child, policy, now, batch);
+      continue;
+    }
+    // Soft-deleted with the parent, on the parent's schedule.
+    child.state = LifecycleState::kSoftDeleted;
+    child.version += 1;
+    child.changed_at = now;
+    child.changed_by = caller.name;
+    child.changed_by_type = caller.type;
+    child.deleted_at = parent.deleted_at.value_or(now);
+    child.scheduled_purge_at = parent.scheduled_purge_at.value_or(now);
+    batch.put.push_back(std::move(child));
+  }
+  return OkStatus();
+}
+
+Status Children::AppendRemoval(const ResourceRecord& parent, Timestamp now,
+                               WriteBatch& batch) const {
+  for (const bool deleted : {false, true}) {
+    REPRIEVE_ASSIGN_OR_RETURN(const std::vector<ResourceRecord> children,
+                              Of(parent, deleted));
+    for (const ResourceRecord& child : children) {
+      core::AppendRemoval(child, catalog_.Find(child.type), now, batch);
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace reprieve::core
