@@ -49,7 +49,8 @@ struct WriteBatch {
   // transaction that finishes an operation makes sure it finishes once.
   std::vector<std::string> expect_running;
   std::vector<ActivityEntry> activity;  // appended to the activity log (ids are new)
-  std::vector<std::string> erase_activity;  // activity entry ids removed (absent ones ignored)
+  // Activity entries removed, by the keys ListActivityBefore gave (absent ones ignored).
+  std::vector<std::string> erase_activity;
 };
 
 // A window of one subscription's activity log, newest first.
@@ -124,7 +125,8 @@ class ResourceStore {
   // The entries matching `query`.
   virtual Result<ActivityPage> ListActivity(const ActivityQuery& query) = 0;
 
-  // Ids of up to `limit` activity entries older than `cutoff`, oldest first.
+  // The store's keys (opaque; for WriteBatch::erase_activity) of up to `limit` activity
+  // entries older than `cutoff`, oldest first.
   virtual Result<std::vector<std::string>> ListActivityBefore(Timestamp cutoff, int limit) = 0;
 
   // Number of records in `state`, for diagnostics and tests.

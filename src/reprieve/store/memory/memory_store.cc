@@ -150,7 +150,7 @@ class MemoryStore final : public core::ResourceStore {
     std::lock_guard lock(mu_);
     std::vector<std::pair<Timestamp, std::string>> old;
     for (const core::ActivityEntry& e : activity_) {
-      if (e.time < cutoff) old.emplace_back(e.time, e.id);
+      if (e.time < cutoff) old.emplace_back(e.time, std::to_string(e.sequence));
     }
     std::sort(old.begin(), old.end());
     if (static_cast<int>(old.size()) > limit) old.resize(static_cast<size_t>(limit));
@@ -201,7 +201,8 @@ class MemoryStore final : public core::ResourceStore {
     }
     for (const std::string& id : batch.erase_operations) operations_.erase(id);
     for (const std::string& id : batch.erase_activity) {
-      activity_.remove_if([&](const core::ActivityEntry& e) { return e.id == id; });
+      activity_.remove_if(
+          [&](const core::ActivityEntry& e) { return std::to_string(e.sequence) == id; });
     }
     for (core::ActivityEntry entry : batch.activity) {
       entry.sequence = ++activity_sequence_;

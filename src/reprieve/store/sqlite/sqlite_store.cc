@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <charconv>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -527,8 +528,10 @@ class SqliteStore final : public core::ResourceStore {
   }
 
   Result<std::vector<std::string>> ListActivityBefore(Timestamp cutoff, int limit) override {
+    // In commit order, which is time order unless a manual clock was set back: the oldest
+    // entries come first without an index on the time.
     return ListIdsBefore(
-        "SELECT id FROM activity_log WHERE event_time < ?1 ORDER BY event_time LIMIT ?2", cutoff,
+        "SELECT seq FROM activity_log WHERE event_time < ?1 ORDER BY seq LIMIT ?2", cutoff,
         limit, "listing old activity");
   }
 
@@ -787,25 +790,26 @@ class SqliteStore final : public core::ResourceStore {
     for (const core::ActivityEntry& e : batch.activity) {
       REPRIEVE_ASSIGN_OR_RETURN(
           sqlite3_stmt * stmt,
-          writer_->Prepare("INSERT INTO activity_log (id, subscription, event_time, resource_group,"
+          writer_->Prepare("INSERT INTO activity_log (subscription, event_time, resource_group,"
                            " resource_id, resource_provider, correlation_id, caller, status, entry)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
-      BindText(stmt, 1, e.id);
-      BindText(stmt, 2, e.subscription);
-      sqlite3_bind_int64(stmt, 3, ToMillis(e.time));
-      BindText(stmt, 4, AsciiLower(e.resource_group));
-      BindText(stmt, 5, AsciiLower(e.resource_id));
-      BindText(stmt, 6, AsciiLower(core::ProviderOf(e.resource_type)));
-      BindText(stmt, 7, AsciiLower(e.correlation_id));
-      BindText(stmt, 8, AsciiLower(e.caller));
-      BindText(stmt, 9, AsciiLower(e.status));
-      BindText(stmt, 10, core::EncodeActivity(e));
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+      BindText(stmt, 1, e.subscription);
+      sqlite3_bind_int64(stmt, 2, ToMillis(e.time));
+      BindText(stmt, 3, AsciiLower(e.resource_group));
+      BindText(stmt, 4, AsciiLower(e.resource_id));
+      BindText(stmt, 5, AsciiLower(core::ProviderOf(e.resource_type)));
+      BindText(stmt, 6, AsciiLower(e.correlation_id));
+      BindText(stmt, 7, AsciiLower(e.caller));
+      BindText(stmt, 8, AsciiLower(e.status));
+      BindText(stmt, 9, core::EncodeActivity(e));
       REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing an activity entry"));
     }
     for (const std::string& id : batch.erase_activity) {
       REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
-                                writer_->Prepare("DELETE FROM activity_log WHERE id = ?1"));
-      BindText(stmt, 1, id);
+                                writer_->Prepare("DELETE FROM activity_log WHERE seq = ?1"));
+      int64_t seq = 0;
+      if (std::from_chars(id.data(), id.data() + id.size(), seq).ec != std::errc()) continue;
+      sqlite3_bind_int64(stmt, 1, seq);
       REPRIEVE_RETURN_IF_ERROR(Step(stmt, "erasing an activity entry"));
     }
     for (const std::string& id : batch.erase_operations) {
