@@ -221,8 +221,10 @@ HandlerResult Password(ApiState& state, RequestContext& ctx, const Operation&) {
     if (!ParseRfc3339(start) || !ParseRfc3339(end)) {
       return GraphBadRequest("startDateTime and endDateTime must be RFC 3339 instants.");
     }
-    // The secret is shown once, in this answer; only its salted hash is kept.
-    const std::string secret = RandomToken(30);
+    // The secret is shown once, in this answer; only its salted hash is kept. It begins with
+    // a letter, as Entra ID's do: base64url may begin with '-', which `az login -p SECRET`
+    // would read as an option.
+    const std::string secret = "R" + RandomToken(30);
     const std::string key_id = state.random.NewUuid();
     json::object credential{{"customKeyIdentifier", nullptr},
                             {"displayName", requested.if_contains("displayName")
