@@ -232,7 +232,6 @@ HandlerResult PutAssignment(ApiState& state, RequestContext& ctx, const Operatio
 }
 
 HandlerResult Assignment(ApiState& state, RequestContext& ctx, const Operation& op) {
-  const core::Invocation invocation = InvocationOf(state, ctx);
   REPRIEVE_RETURN_IF_ERROR(RequireAuthorizationApiVersion(ctx));
   if (ctx.request.method == "PUT") return PutAssignment(state, ctx, op);
   const std::string key = core::RoleAssignmentKey(op.scope, ctx.segments.back());
@@ -242,6 +241,7 @@ HandlerResult Assignment(ApiState& state, RequestContext& ctx, const Operation& 
   }
   if (ctx.request.method == "DELETE") {
     if (!record.has_value()) return EmptyResponse(204);
+    const core::Invocation invocation = InvocationOf(state, ctx);
     REPRIEVE_RETURN_IF_ERROR(state.service.access().Erase(key, &invocation).status());
     return JsonResponse(200, AssignmentObject(*record));
   }
@@ -342,7 +342,6 @@ HandlerResult PutDefinition(ApiState& state, RequestContext& ctx, const Operatio
 }
 
 HandlerResult Definition(ApiState& state, RequestContext& ctx, const Operation& op) {
-  const core::Invocation invocation = InvocationOf(state, ctx);
   REPRIEVE_RETURN_IF_ERROR(RequireAuthorizationApiVersion(ctx));
   if (ctx.request.method == "PUT") return PutDefinition(state, ctx, op);
   const std::string guid = AsciiLower(ctx.segments.back());
@@ -364,6 +363,7 @@ HandlerResult Definition(ApiState& state, RequestContext& ctx, const Operation& 
             .WithArmCode("RoleDefinitionHasAssignments");
       }
     }
+    const core::Invocation invocation = InvocationOf(state, ctx);
     REPRIEVE_RETURN_IF_ERROR(state.service.access().Erase(existing->key, &invocation).status());
     return JsonResponse(200, DefinitionObject(DefinitionFromRecord(*existing), op.scope));
   }

@@ -188,7 +188,10 @@ HandlerResult ResourceGroup(ApiState& state, const RequestContext& ctx) {
   const std::string& subscription = ctx.segments[1];
   const std::string& name = ctx.segments[3];
   const std::string& method = ctx.request.method;
-  const core::Invocation invocation = InvocationOf(state, ctx);
+  // Reads make no invocation (it draws an operation id).
+  const auto invocation = method == "GET" || method == "HEAD"
+                              ? std::optional<core::Invocation>()
+                              : std::optional<core::Invocation>(InvocationOf(state, ctx));
   if (method == "PUT") {
     REPRIEVE_ASSIGN_OR_RETURN(const json::object body, ParseObject(ctx.request.body));
     REPRIEVE_ASSIGN_OR_RETURN(const std::string location, RequireLocation(body));
@@ -196,7 +199,7 @@ HandlerResult ResourceGroup(ApiState& state, const RequestContext& ctx) {
     REPRIEVE_ASSIGN_OR_RETURN(
         const core::PutOutcome outcome,
         state.service.PutResourceGroup(subscription, name, location, stored, ctx.caller,
-                                       &invocation));
+                                       &*invocation));
     return GroupResponse(outcome.kind == core::PutOutcome::Kind::kCreated ? 201 : 200,
                          outcome.record);
   }
@@ -222,13 +225,13 @@ HandlerResult ResourceGroup(ApiState& state, const RequestContext& ctx) {
               for (const auto& member : patch_members) merged[member.key()] = member.value();
               return core::BodyChange{json::serialize(merged), std::nullopt};
             },
-            ctx.caller, &invocation));
+            ctx.caller, &*invocation));
     return GroupResponse(200, updated);
   }
   if (method == "DELETE") {
     REPRIEVE_ASSIGN_OR_RETURN(
         const core::GroupDeleteOutcome outcome,
-        state.service.DeleteResourceGroup(subscription, name, ctx.caller, invocation));
+        state.service.DeleteResourceGroup(subscription, name, ctx.caller, *invocation));
     HttpResponse response = EmptyResponse(202);
     response.SetHeader("Location",
                        AbsoluteUrl(ctx, "/subscriptions/" + subscription + "/operationresults/" +
@@ -266,13 +269,15 @@ HandlerResult CloudMetadata(const RequestContext& ctx) {
 // ---------------------------------------------------------------- admin
 
 HandlerResult Clock(ApiState& state, const RequestContext& ctx) {
-  const auto clock_document = [&](int64_t purged) {
+  // `purged` and `finished` (what moving the clock did) are left out when negative.
+  const auto clock_document = [&](int64_t purged, int64_t finished) {
     json::object body{{"now", FormatRfc3339(state.clock.Now())},
                       {"mode", state.manual_clock != nullptr ? "manual" : "system"}};
     if (purged >= 0) body["purged"] = purged;
+    if (finished >= 0) body["operationsFinished"] = finished;
     return JsonResponse(200, body);
   };
-  if (ctx.request.method == "GET") return clock_document(-1);
+  if (ctx.request.method == "GET") return clock_document(-1, -1);
   if (ctx.request.method != "POST") return MethodNotAllowed(ctx, "GET, POST");
   if (state.manual_clock == nullptr) {
     return FailedPreconditionError(
@@ -311,10 +316,7 @@ HandlerResult Clock(ApiState& state, const RequestContext& ctx) {
   }
   // What the new time makes due happens before the answer: operations end, then the sweep.
   REPRIEVE_ASSIGN_OR_RETURN(const int64_t finished, FinishDueOperations(state));
-  HttpResponse response = clock_document(state.sweep_now ? state.sweep_now() : 0);
-  json::value document = json::parse(response.body);
-  document.as_object()["operationsFinished"] = finished;
-  return JsonResponse(200, document);
+  return clock_document(state.sweep_now ? state.sweep_now() : 0, finished);
 }
 
 // The admin API's ids are GUIDs, as ARM's are.

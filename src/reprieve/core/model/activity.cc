@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <type_traits>
 
 namespace reprieve::core {
 namespace {
@@ -40,12 +41,15 @@ std::optional<std::string> Unescape(std::string_view value) {
   return out;
 }
 
-// The string fields in their encoded order.
-auto StringFields(ActivityEntry& e) {
-  return std::array<std::string*, 15>{
-      &e.id,          &e.operation_id,  &e.correlation_id,   &e.subscription, &e.resource_group,
-      &e.resource_id, &e.resource_type, &e.operation_name,   &e.scope,        &e.status,
-      &e.sub_status,  &e.caller,        &e.caller_object_id, &e.http_method,  &e.client_request_id};
+// The string fields of `e` (an entry or a const one) in their encoded order.
+template <typename Entry>
+auto StringFields(Entry& e) {
+  using Field = std::conditional_t<std::is_const_v<Entry>, const std::string*, std::string*>;
+  return std::array<Field, 15>{&e.id,           &e.operation_id,     &e.correlation_id,
+                               &e.subscription, &e.resource_group,   &e.resource_id,
+                               &e.resource_type, &e.operation_name,  &e.scope,
+                               &e.status,       &e.sub_status,       &e.caller,
+                               &e.caller_object_id, &e.http_method, &e.client_request_id};
 }
 
 }  // namespace
@@ -74,9 +78,8 @@ std::string ProviderOf(std::string_view resource_type) {
 }
 
 std::string EncodeActivity(const ActivityEntry& entry) {
-  ActivityEntry copy = entry;
   std::string out = "v1\n";
-  for (const std::string* field : StringFields(copy)) {
+  for (const std::string* field : StringFields(entry)) {
     AppendEscaped(*field, out);
     out += '\n';
   }

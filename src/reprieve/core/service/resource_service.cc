@@ -68,6 +68,24 @@ OperationRecord NewOperation(const Invocation& start, OperationKind kind,
   return op;
 }
 
+// Marks `record` as changed by `op` while it runs.
+void MarkPending(ResourceRecord& record, const OperationRecord& op) {
+  if (!op.running()) return;
+  record.pending_operation = op.id;
+  record.pending_kind = op.kind;
+}
+
+// The operation of `kind` that `invocation` (if any) starts on `record` at `now`, with
+// `record` marked while it runs.
+std::optional<OperationRecord> StartOn(const std::optional<Invocation>& invocation,
+                                       OperationKind kind, ResourceRecord& record,
+                                       Timestamp now) {
+  if (!invocation) return std::nullopt;
+  OperationRecord op = NewOperation(*invocation, kind, record, now);
+  MarkPending(record, op);
+  return op;
+}
+
 // `op` ended at `now` with `status`.
 OperationRecord Ended(OperationRecord op, OperationStatus status, const Status& error,
                       Timestamp now) {
@@ -77,8 +95,7 @@ OperationRecord Ended(OperationRecord op, OperationStatus status, const Status& 
     op.error_code.clear();
     op.error_message.clear();
   } else {
-    op.error_code = error.arm_code().empty() ? std::string(StatusCodeName(error.code()))
-                                             : error.arm_code();
+    op.error_code = error.arm_code().empty() ? "OperationFailed" : error.arm_code();
     op.error_message = error.message();
   }
   return op;
@@ -540,14 +557,8 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     batch.expect.push_back({group.key, Kind::kActive, 0});
     batch.touch.push_back(group.key);
     ResourceRecord record = RecoveredAt(*existing, now, request.caller);
-    std::optional<OperationRecord> op;
-    if (request.operation) {
-      op = NewOperation(*request.operation, OperationKind::kRecover, record, now);
-      if (op->running()) {
-        record.pending_operation = op->id;
-        record.pending_kind = OperationKind::kRecover;
-      }
-    }
+    const std::optional<OperationRecord> op =
+        StartOn(request.operation, OperationKind::kRecover, record, now);
     batch.put.push_back(record);
     PutOutcome outcome{record, PutOutcome::Kind::kRestored, {}, {}, {}, op};
     // Children soft-deleted with it come back; those re-created on recover come back when
@@ -644,14 +655,8 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     batch.expect.push_back({parent->key, Kind::kActive, 0});
     batch.touch.push_back(parent->key);
   }
-  std::optional<OperationRecord> op;
-  if (request.operation) {
-    op = NewOperation(*request.operation, OperationKind::kCreate, record, now);
-    if (op->running()) {
-      record.pending_operation = op->id;
-      record.pending_kind = OperationKind::kCreate;
-    }
-  }
+  const std::optional<OperationRecord> op =
+      StartOn(request.operation, OperationKind::kCreate, record, now);
   batch.put.push_back(record);
   if (request.operation) {
     journal_.Started(batch, *request.operation, record, op ? &*op : nullptr, "Created", now);
@@ -1013,8 +1018,7 @@ Status ResourceService::BeginOperation(const OperationRecord& op, const Resource
   if (op.running()) {
     ResourceRecord marked = record;
     marked.version += 1;
-    marked.pending_operation = op.id;
-    marked.pending_kind = op.kind;
+    MarkPending(marked, op);
     batch.expect.push_back({record.key, expected, record.version});
     batch.put.push_back(std::move(marked));
   }
