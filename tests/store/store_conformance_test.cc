@@ -465,6 +465,110 @@ TEST_P(StoreConformanceTest, OldActivityIsListedOldestFirstAndErased) {
   EXPECT_TRUE(none.empty());
 }
 
+core::LifecycleEvent Event(const std::string& id, const std::string& due,
+                          const std::string& cancel_key = "") {
+  core::LifecycleEvent e;
+  e.id = id;
+  e.event_type = "Reprieve.Lifecycle.ResourceSoftDeleted";
+  e.subscription = "s1";
+  e.subject = "/subscriptions/s1/resourceGroups/rg/providers/Ns/things/" + id;
+  e.data_version = "1";
+  e.time = testutil::ParseUtc("2026-01-01T00:00:00Z");
+  e.due = testutil::ParseUtc(due);
+  e.cancel_key = cancel_key;
+  e.data = {{"resourceId", e.subject}, {"claims.http://x.y/z", "a\nb\\c"}};
+  return e;
+}
+
+template <typename T>
+std::vector<std::string> IdsOf(const std::vector<T>& items) {
+  std::vector<std::string> ids;
+  for (const T& item : items) ids.push_back(item.id);
+  return ids;
+}
+
+TEST_P(StoreConformanceTest, OutboxEventsAreDueByTimeThenCommitOrderAndCancelled) {
+  WriteBatch first;
+  first.events = {Event("late", "2026-01-03T00:00:00Z"), Event("b", "2026-01-01T00:00:00Z"),
+                  Event("warn", "2026-01-02T00:00:00Z", "purge-warning|/x")};
+  ASSERT_OK(store_->Apply(first));
+  WriteBatch second;
+  second.events = {Event("a", "2026-01-01T00:00:00Z"),
+                   Event("b", "2026-01-09T00:00:00Z")};  // "b" is there: kept as it was
+  ASSERT_OK(store_->Apply(second));
+  WriteBatch failing = Put(Record("/x"));
+  ASSERT_OK(store_->Apply(failing));
+  failing.events = {Event("never", "2026-01-01T00:00:00Z")};
+  EXPECT_THAT(store_->Apply(failing), StatusIs(StatusCode::kAborted));  // not appended
+
+  ASSERT_OK_AND_ASSIGN(auto due, store_->ListEventsDue(testutil::ParseUtc("2026-01-02T00:00:00Z"), 10));
+  EXPECT_EQ(IdsOf(due), (std::vector<std::string>{"b", "a", "warn"}));
+  core::LifecycleEvent round = due[0];
+  EXPECT_GT(round.sequence, 0);
+  round.sequence = 0;
+  EXPECT_EQ(round, Event("b", "2026-01-01T00:00:00Z"));
+  ASSERT_OK_AND_ASSIGN(auto one, store_->ListEventsDue(testutil::ParseUtc("2026-01-02T00:00:00Z"), 1));
+  EXPECT_EQ(IdsOf(one), (std::vector<std::string>{"b"}));
+
+  WriteBatch drop;
+  drop.erase_events = {"b", "absent"};
+  drop.cancel_events = {"purge-warning|/x", "purge-warning|/none"};
+  ASSERT_OK(store_->Apply(drop));
+  ASSERT_OK_AND_ASSIGN(auto left, store_->ListEventsDue(testutil::ParseUtc("2027-01-01T00:00:00Z"), 10));
+  EXPECT_EQ(IdsOf(left), (std::vector<std::string>{"a", "late"}));
+}
+
+core::EventDelivery Delivery(const std::string& id, const std::string& next) {
+  core::EventDelivery d;
+  d.id = id;
+  d.subscription_key = "/reprieve/eventgrid/subscriptions/s1/providers/microsoft.eventgrid/eventsubscriptions/es";
+  d.event = Event("e-" + id, "2026-01-01T00:00:00Z");
+  d.next_attempt = testutil::ParseUtc(next);
+  return d;
+}
+
+TEST_P(StoreConformanceTest, DeliveriesAreDueByNextAttemptAndDeadLettersKept) {
+  WriteBatch batch;
+  batch.deliveries = {Delivery("d1", "2026-01-02T00:00:00Z"), Delivery("d2", "2026-01-01T00:00:00Z"),
+                      Delivery("d3", "2026-01-05T00:00:00Z")};
+  ASSERT_OK(store_->Apply(batch));
+  const Timestamp now = testutil::ParseUtc("2026-01-03T00:00:00Z");
+  ASSERT_OK_AND_ASSIGN(auto due, store_->ListDeliveriesDue(now, 10));
+  EXPECT_EQ(IdsOf(due), (std::vector<std::string>{"d2", "d1"}));
+  core::EventDelivery round = due[1];
+  round.sequence = 0;
+  EXPECT_EQ(round, Delivery("d1", "2026-01-02T00:00:00Z"));
+
+  // A failed attempt replaces the delivery whole; one dead-lettered is no longer due.
+  core::EventDelivery retried = due[1];
+  retried.attempts = 1;
+  retried.last_attempt = now;
+  retried.last_outcome = "503";
+  retried.next_attempt = now + std::chrono::seconds(10);
+  core::EventDelivery dead = due[0];
+  dead.attempts = 1;
+  dead.dead_lettered = true;
+  dead.dead_letter_reason = "DeliveryRefused";
+  WriteBatch update;
+  update.deliveries = {retried, dead};
+  ASSERT_OK(store_->Apply(update));
+  ASSERT_OK_AND_ASSIGN(auto later, store_->ListDeliveriesDue(now + std::chrono::hours(72), 10));
+  EXPECT_EQ(IdsOf(later), (std::vector<std::string>{"d1", "d3"}));
+  EXPECT_EQ(later[0].attempts, 1);
+  EXPECT_EQ(later[0].last_outcome, "503");
+  ASSERT_OK_AND_ASSIGN(auto dead_letters, store_->ListDeliveries(true, 10));
+  EXPECT_EQ(IdsOf(dead_letters), (std::vector<std::string>{"d2"}));
+  EXPECT_EQ(dead_letters[0].dead_letter_reason, "DeliveryRefused");
+  ASSERT_OK_AND_ASSIGN(auto pending, store_->ListDeliveries(false, 10));
+  EXPECT_EQ(IdsOf(pending), (std::vector<std::string>{"d1", "d3"}));  // commit order
+
+  WriteBatch delivered;
+  delivered.erase_deliveries = {"d1", "absent"};
+  ASSERT_OK(store_->Apply(delivered));
+  ASSERT_OK_AND_ASSIGN(auto rest, store_->ListDeliveries(false, 10));
+  EXPECT_EQ(IdsOf(rest), (std::vector<std::string>{"d3"}));
+}
+
 TEST_P(StoreConformanceTest, CountsByState) {
   ASSERT_OK(store_->Apply(Put(Record("/a"))));
   ASSERT_OK(store_->Apply(Put(SoftDeleted(Record("/b"), "2026-02-01T00:00:00Z"))));
@@ -526,11 +630,20 @@ TEST(SqliteStoreTest, AcknowledgedWritesSurviveReopen) {
   const std::string url = "sqlite:" + dir.path() + "/db";
   {
     ASSERT_OK_AND_ASSIGN(auto store, OpenStore(url));
-    ASSERT_OK(store->Apply(Put(SoftDeleted(Record("/a"), "2026-02-01T00:00:00Z"))));
+    WriteBatch batch = Put(SoftDeleted(Record("/a"), "2026-02-01T00:00:00Z"));
+    batch.events = {Event("e", "2026-01-01T00:00:00Z")};
+    batch.deliveries = {Delivery("d", "2026-01-01T00:00:00Z")};
+    ASSERT_OK(store->Apply(batch));
   }
   ASSERT_OK_AND_ASSIGN(auto reopened, OpenStore(url));
   ASSERT_OK_AND_ASSIGN(ResourceRecord got, reopened->Get("/a"));
   EXPECT_EQ(got.state, LifecycleState::kSoftDeleted);
+  // The outbox is as durable as the records it was committed with.
+  const Timestamp later = testutil::ParseUtc("2027-01-01T00:00:00Z");
+  ASSERT_OK_AND_ASSIGN(auto events, reopened->ListEventsDue(later, 10));
+  EXPECT_EQ(IdsOf(events), (std::vector<std::string>{"e"}));
+  ASSERT_OK_AND_ASSIGN(auto deliveries, reopened->ListDeliveriesDue(later, 10));
+  EXPECT_EQ(IdsOf(deliveries), (std::vector<std::string>{"d"}));
 }
 
 TEST(SqliteStoreTest, MigratesAVersionOneDatabaseKeepingItsRecords) {

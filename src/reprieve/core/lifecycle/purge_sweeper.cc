@@ -1,6 +1,7 @@
 #include "reprieve/core/lifecycle/purge_sweeper.h"
 
 #include "reprieve/base/status_macros.h"
+#include "reprieve/core/events/lifecycle_events.h"
 #include "reprieve/core/lifecycle/transitions.h"
 #include "reprieve/core/authz/role.h"
 #include "reprieve/core/model/resource_id.h"
@@ -29,7 +30,7 @@ ActivityEntry ExpiryEntry(const ResourceRecord& record, const TypePolicy& policy
   entry.caller = std::string(kReprieveCaller);
   entry.time = now;
   entry.properties = {{"statusCode", "OK"},
-                      {"reason", "retentionExpired"},
+                      {"reason", std::string(kPurgedAtExpiry)},
                       {"scheduledPurgeDate",
                        FormatRfc3339(record.scheduled_purge_at.value_or(now))},
                       {"serviceRequestId", entry.operation_id}};
@@ -79,6 +80,8 @@ Result<SweepReport> PurgeSweeper::RunOnce() {
       if (policy != nullptr && record.type != kNameType && record.type != kRoleAssignmentType &&
           policy->parent_type.empty()) {
         batch.activity.push_back(ExpiryEntry(record, *policy, now));
+        LifecycleEvents(nullptr, Duration::zero())
+            .Purged(batch, record, kReprieveCaller, kPurgedAtExpiry, now);
       }
       batches.push_back(std::move(batch));
     }

@@ -1,45 +1,14 @@
 #include "reprieve/core/model/activity.h"
 
 #include <array>
-#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <type_traits>
 
+#include "reprieve/core/internal/text_codec.h"
+
 namespace reprieve::core {
 namespace {
-
-// '\\' and '\n' escaped, so that a value is one line.
-void AppendEscaped(std::string_view value, std::string& out) {
-  for (const char c : value) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-}
-
-std::optional<std::string> Unescape(std::string_view value) {
-  std::string out;
-  for (size_t i = 0; i < value.size(); ++i) {
-    if (value[i] != '\\') {
-      out += value[i];
-      continue;
-    }
-    if (++i == value.size()) return std::nullopt;
-    if (value[i] == 'n') {
-      out += '\n';
-    } else if (value[i] == '\\') {
-      out += '\\';
-    } else {
-      return std::nullopt;
-    }
-  }
-  return out;
-}
 
 // The string fields of `e` (an entry or a const one) in their encoded order.
 template <typename Entry>
@@ -78,52 +47,24 @@ std::string ProviderOf(std::string_view resource_type) {
 }
 
 std::string EncodeActivity(const ActivityEntry& entry) {
-  std::string out = "v1\n";
-  for (const std::string* field : StringFields(entry)) {
-    AppendEscaped(*field, out);
-    out += '\n';
-  }
-  out += std::to_string(entry.time.time_since_epoch().count());
-  out += '\n';
-  for (const auto& [name, value] : entry.properties) {
-    AppendEscaped(name, out);
-    out += '\n';
-    AppendEscaped(value, out);
-    out += '\n';
-  }
-  return out;
+  internal::LineWriter out("v1");
+  for (const std::string* field : StringFields(entry)) out.Add(*field);
+  out.Add(entry.time);
+  for (const auto& [name, value] : entry.properties) out.Add(name).Add(value);
+  return out.Take();
 }
 
 std::optional<ActivityEntry> DecodeActivity(std::string_view text) {
-  std::vector<std::string_view> lines;
-  for (size_t start = 0; start < text.size();) {
-    const size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) return std::nullopt;  // every line ends with '\n'
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
+  internal::LineReader in(text, "v1");
   ActivityEntry entry;
-  auto fields = StringFields(entry);
-  if (lines.size() < fields.size() + 2 || lines[0] != "v1" ||
-      (lines.size() - fields.size() - 2) % 2 != 0) {
-    return std::nullopt;
+  for (std::string* field : StringFields(entry)) *field = in.Text();
+  entry.time = in.Time();
+  while (in.ok() && !in.done()) {
+    std::string name = in.Text();
+    std::string value = in.Text();
+    entry.properties.emplace_back(std::move(name), std::move(value));
   }
-  for (size_t i = 0; i < fields.size(); ++i) {
-    auto value = Unescape(lines[i + 1]);
-    if (!value) return std::nullopt;
-    *fields[i] = std::move(*value);
-  }
-  const std::string_view millis = lines[fields.size() + 1];
-  int64_t count = 0;
-  const auto [end, ec] = std::from_chars(millis.data(), millis.data() + millis.size(), count);
-  if (ec != std::errc() || end != millis.data() + millis.size()) return std::nullopt;
-  entry.time = Timestamp(Duration(count));
-  for (size_t i = fields.size() + 2; i + 1 < lines.size(); i += 2) {
-    auto name = Unescape(lines[i]);
-    auto value = Unescape(lines[i + 1]);
-    if (!name || !value) return std::nullopt;
-    entry.properties.emplace_back(std::move(*name), std::move(*value));
-  }
+  if (!in.ok()) return std::nullopt;
   return entry;
 }
 

@@ -19,6 +19,7 @@
 #include "reprieve/base/result.h"
 #include "reprieve/base/time.h"
 #include "reprieve/core/model/activity.h"
+#include "reprieve/core/model/event.h"
 #include "reprieve/core/model/resource.h"
 
 namespace reprieve::core {
@@ -51,6 +52,15 @@ struct WriteBatch {
   std::vector<ActivityEntry> activity;  // appended to the activity log (ids are new)
   // Activity entries removed, by the keys ListActivityBefore gave (absent ones ignored).
   std::vector<std::string> erase_activity;
+  // The event outbox: events appended (an id already there keeps its event, so a replayed
+  // batch adds nothing), events removed by id (fanned out), and pending events removed by
+  // their cancel key (LifecycleEvent::cancel_key).
+  std::vector<LifecycleEvent> events;
+  std::vector<std::string> erase_events;
+  std::vector<std::string> cancel_events;
+  // Deliveries inserted or replaced whole, by id; and removed (delivered), by id.
+  std::vector<EventDelivery> deliveries;
+  std::vector<std::string> erase_deliveries;
 };
 
 // A window of one subscription's activity log, newest first.
@@ -128,6 +138,16 @@ class ResourceStore {
   // The store's keys (opaque; for WriteBatch::erase_activity) of up to `limit` activity
   // entries older than `cutoff`, oldest first.
   virtual Result<std::vector<std::string>> ListActivityBefore(Timestamp cutoff, int limit) = 0;
+
+  // Up to `limit` outbox events with due <= now, by (due, commit order).
+  virtual Result<std::vector<LifecycleEvent>> ListEventsDue(Timestamp now, int limit) = 0;
+
+  // Up to `limit` deliveries not dead-lettered whose next_attempt <= now, by (next_attempt,
+  // commit order).
+  virtual Result<std::vector<EventDelivery>> ListDeliveriesDue(Timestamp now, int limit) = 0;
+
+  // Up to `limit` deliveries, dead-lettered or pending as asked, in commit order.
+  virtual Result<std::vector<EventDelivery>> ListDeliveries(bool dead_lettered, int limit) = 0;
 
   // Number of records in `state`, for diagnostics and tests.
   virtual Result<int64_t> Count(LifecycleState state) = 0;

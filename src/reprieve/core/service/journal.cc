@@ -1,6 +1,7 @@
 #include "reprieve/core/service/journal.h"
 
 #include "reprieve/base/strings.h"
+#include "reprieve/core/events/lifecycle_events.h"
 #include "reprieve/core/model/activity.h"
 #include "reprieve/core/model/resource_id.h"
 
@@ -41,6 +42,12 @@ ActivityEntry EntryOf(const Invocation& invocation, const std::string& resource_
   entry.properties = {{"serviceRequestId", entry.operation_id}};
   return entry;
 }
+
+// Appends `entry`, the end of a mutation, with the Microsoft.Resources event reporting it.
+void AppendFinal(WriteBatch& batch, ActivityEntry entry) {
+  if (auto event = ResourceEventOf(entry)) batch.events.push_back(std::move(*event));
+  batch.activity.push_back(std::move(entry));
+}
 }  // namespace
 
 void Journal::Started(WriteBatch& batch, const Invocation& invocation, const ResourceRecord& target,
@@ -59,7 +66,11 @@ void Journal::Started(WriteBatch& batch, const Invocation& invocation, const Res
   next.properties.emplace_back("statusCode", std::string(status_text));
   const bool runs = op != nullptr && op->status != OperationStatus::kSucceeded;
   next.status = std::string(runs ? kActivityAccepted : kActivitySucceeded);
-  batch.activity.push_back(std::move(next));
+  if (runs) {
+    batch.activity.push_back(std::move(next));
+  } else {
+    AppendFinal(batch, std::move(next));
+  }
   if (runs && !op->running()) Ended(batch, *op, now);  // failed within the request
 }
 
@@ -86,7 +97,7 @@ void Journal::Ended(WriteBatch& batch, const OperationRecord& ended, Timestamp n
     entry.properties.emplace_back("statusMessage",
                                   ErrorText(ended.error_code, ended.error_message));
   }
-  batch.activity.push_back(std::move(entry));
+  AppendFinal(batch, std::move(entry));
 }
 
 void Journal::Refused(WriteBatch& batch, const Invocation& invocation,
@@ -105,7 +116,7 @@ void Journal::Refused(WriteBatch& batch, const Invocation& invocation,
   entry.sub_status = std::string(status_text);
   entry.properties.emplace_back("statusCode", std::string(status_text));
   entry.properties.emplace_back("statusMessage", ErrorText(error.arm_code(), error.message()));
-  batch.activity.push_back(std::move(entry));
+  AppendFinal(batch, std::move(entry));
 }
 
 }  // namespace reprieve::core

@@ -1,6 +1,7 @@
 // Journal: the activity-log entries of lifecycle transitions, appended to the batch that
 // commits the transition, so that the log records exactly what committed (see
-// core/model/activity.h for the entries and their order).
+// core/model/activity.h for the entries and their order). The entry that ends a mutation
+// comes with the Microsoft.Resources event reporting it (ResourceEventOf).
 #pragma once
 
 #include <string>

@@ -143,12 +143,13 @@ Status SubscriptionNotFound(const std::string& subscription) {
 }
 
 ResourceService::ResourceService(ResourceStore& store, const Clock& clock, RandomSource& random,
-                                 const PolicyCatalog& catalog)
+                                 const PolicyCatalog& catalog, Duration purge_warning)
     : store_(store),
       clock_(clock),
       random_(random),
       catalog_(catalog),
       journal_(random),
+      events_(&random, purge_warning),
       access_(store, &clock, &journal_),
       children_(store, catalog),
       names_(store) {}
@@ -368,6 +369,7 @@ Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
       if (soft) {
         ResourceRecord deleted = SoftDeletedAt(std::move(child), *policy, now, caller);
         REPRIEVE_RETURN_IF_ERROR(children_.AppendDeletion(deleted, true, now, caller, batch));
+        events_.SoftDeleted(batch, deleted, caller.name);
         batch.put.push_back(std::move(deleted));
         ++outcome.soft_deleted;
       } else {
@@ -559,6 +561,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     ResourceRecord record = RecoveredAt(*existing, now, request.caller);
     const std::optional<OperationRecord> op =
         StartOn(request.operation, OperationKind::kRecover, record, now);
+    events_.Recovered(batch, *existing, request.caller.name, now);
     batch.put.push_back(record);
     PutOutcome outcome{record, PutOutcome::Kind::kRestored, {}, {}, {}, op};
     // Children soft-deleted with it come back; those re-created on recover come back when
@@ -644,6 +647,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
     // The type does not hold deleted names: the new resource replaces the deleted one,
     // which can then no longer be recovered.
     batch.expect.push_back({key, Kind::kSoftDeleted, existing->version});
+    LifecycleEvents::Replaced(batch, *existing);
   } else {
     batch.expect.push_back({key, Kind::kAbsent, 0});
   }
@@ -753,6 +757,8 @@ Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request,
   const Timestamp now = clock_.Now();
   WriteBatch batch;
   DeleteOutcome outcome;
+  // Who the transition is by: the caller, or whoever started the delete it finishes.
+  const std::string& caller_name = finishing != nullptr ? finishing->caller : request.caller.name;
   // A running delete marks the resource now and takes effect when it ends; one set to fail
   // changes nothing.
   const bool starts = request.operation && finishing == nullptr && request.operation->deferred();
@@ -794,6 +800,7 @@ Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request,
     if (starts) return begin(Kind::kSoftDeleted);
     batch.expect.push_back({existing->key, Kind::kSoftDeleted, existing->version});
     AppendRemoval(*existing, &policy, now, batch);
+    events_.Purged(batch, *existing, caller_name, kPurgedByUser, now);
     REPRIEVE_RETURN_IF_ERROR(children_.AppendRemoval(*existing, now, batch));
     REPRIEVE_RETURN_IF_ERROR(Commit(finish(std::move(batch))));
     outcome.existed = true;
@@ -815,6 +822,7 @@ Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request,
   if (soft) {
     ResourceRecord record = SoftDeletedAt(*existing, policy, now, request.caller);
     REPRIEVE_RETURN_IF_ERROR(children_.AppendDeletion(record, true, now, request.caller, batch));
+    events_.SoftDeleted(batch, record, caller_name);
     batch.put.push_back(record);
     outcome.soft_deleted = true;
     outcome.record = std::move(record);
@@ -977,6 +985,9 @@ Result<PurgeOutcome> ResourceService::PurgeOnce(const TypePolicy& policy,
   batch.expect.push_back({record.key, Kind::kSoftDeleted, record.version});
   AppendRemoval(record, &policy, now, batch);
   REPRIEVE_RETURN_IF_ERROR(children_.AppendRemoval(record, now, batch));
+  events_.Purged(batch, record,
+                 finishing != nullptr ? finishing->caller : (start ? start->caller.name : ""),
+                 kPurgedByUser, now);
   if (finishing != nullptr) {
     outcome.operation = Ended(*finishing, OperationStatus::kSucceeded, OkStatus(), now);
     batch.expect_running.push_back(finishing->id);

@@ -19,6 +19,7 @@
 #include "reprieve/base/clock.h"
 #include "reprieve/base/random.h"
 #include "reprieve/base/result.h"
+#include "reprieve/core/events/lifecycle_events.h"
 #include "reprieve/core/model/resource.h"
 #include "reprieve/core/model/operation.h"
 #include "reprieve/core/model/resource_id.h"
@@ -114,8 +115,10 @@ using AccessKeys = std::vector<std::pair<std::string, std::string>>;  // (name, 
 
 class ResourceService {
  public:
+  // `purge_warning`: how long before a scheduled purge its PurgeScheduled event is due.
   ResourceService(ResourceStore& store, const Clock& clock, RandomSource& random,
-                  const PolicyCatalog& catalog);
+                  const PolicyCatalog& catalog,
+                  Duration purge_warning = std::chrono::hours(24));
 
   const PolicyCatalog& catalog() const { return catalog_; }
   ResourceStore& store() const { return store_; }
@@ -286,6 +289,7 @@ class ResourceService {
   RandomSource& random_;
   const PolicyCatalog& catalog_;
   Journal journal_;  // before access_, which records through it
+  LifecycleEvents events_;
   AccessRecords access_;
   Children children_;
   Names names_;

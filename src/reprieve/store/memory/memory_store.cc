@@ -159,6 +159,44 @@ class MemoryStore final : public core::ResourceStore {
     return ids;
   }
 
+  Result<std::vector<core::LifecycleEvent>> ListEventsDue(Timestamp now, int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<core::LifecycleEvent> due;
+    for (const auto& [id, event] : events_) {
+      if (event.due <= now) due.push_back(event);
+    }
+    std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.due, a.sequence) < std::tie(b.due, b.sequence);
+    });
+    if (static_cast<int>(due.size()) > limit) due.resize(static_cast<size_t>(limit));
+    return due;
+  }
+
+  Result<std::vector<core::EventDelivery>> ListDeliveriesDue(Timestamp now, int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<core::EventDelivery> due;
+    for (const auto& [id, delivery] : deliveries_) {
+      if (!delivery.dead_lettered && delivery.next_attempt <= now) due.push_back(delivery);
+    }
+    std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.next_attempt, a.sequence) < std::tie(b.next_attempt, b.sequence);
+    });
+    if (static_cast<int>(due.size()) > limit) due.resize(static_cast<size_t>(limit));
+    return due;
+  }
+
+  Result<std::vector<core::EventDelivery>> ListDeliveries(bool dead_lettered, int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<core::EventDelivery> found;
+    for (const auto& [id, delivery] : deliveries_) {
+      if (delivery.dead_lettered == dead_lettered) found.push_back(delivery);
+    }
+    std::sort(found.begin(), found.end(),
+              [](const auto& a, const auto& b) { return a.sequence < b.sequence; });
+    if (static_cast<int>(found.size()) > limit) found.resize(static_cast<size_t>(limit));
+    return found;
+  }
+
   Result<int64_t> Count(LifecycleState state) override {
     std::lock_guard lock(mu_);
     return static_cast<int64_t>(std::count_if(records_.begin(), records_.end(), [&](const auto& kv) {
@@ -208,6 +246,21 @@ class MemoryStore final : public core::ResourceStore {
       entry.sequence = ++activity_sequence_;
       activity_.push_back(std::move(entry));
     }
+    for (const std::string& id : batch.erase_events) events_.erase(id);
+    for (const std::string& cancel : batch.cancel_events) {
+      std::erase_if(events_, [&](const auto& kv) { return kv.second.cancel_key == cancel; });
+    }
+    for (core::LifecycleEvent event : batch.events) {
+      if (events_.count(event.id) != 0) continue;
+      event.sequence = ++outbox_sequence_;
+      events_.emplace(event.id, std::move(event));
+    }
+    for (const std::string& id : batch.erase_deliveries) deliveries_.erase(id);
+    for (core::EventDelivery delivery : batch.deliveries) {
+      auto it = deliveries_.find(delivery.id);
+      delivery.sequence = it != deliveries_.end() ? it->second.sequence : ++outbox_sequence_;
+      deliveries_[delivery.id] = std::move(delivery);
+    }
     return OkStatus();
   }
 
@@ -216,6 +269,9 @@ class MemoryStore final : public core::ResourceStore {
   std::unordered_map<std::string, core::OperationRecord> operations_;  // guarded by mu_
   std::list<core::ActivityEntry> activity_;                           // guarded by mu_
   int64_t activity_sequence_ = 0;                                     // guarded by mu_
+  std::unordered_map<std::string, core::LifecycleEvent> events_;      // guarded by mu_
+  std::unordered_map<std::string, core::EventDelivery> deliveries_;   // guarded by mu_
+  int64_t outbox_sequence_ = 0;                                       // guarded by mu_
 };
 
 }  // namespace

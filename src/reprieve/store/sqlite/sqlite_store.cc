@@ -196,6 +196,27 @@ ResourceRecord RecordFromRow(sqlite3_stmt* stmt) {
   return r;
 }
 
+// The rows of `stmt` (text column 0 in core's text form, the sequence in column 1), each
+// decoded by `decode`; the statement is reset.
+template <typename T, typename Decode>
+Result<std::vector<T>> ReadRows(Connection& conn, sqlite3_stmt* stmt, Decode decode,
+                                const char* what) {
+  std::vector<T> rows;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    std::optional<T> row = decode(ColumnText(stmt, 0));
+    if (!row) {
+      sqlite3_reset(stmt);
+      return InternalError(std::string("a row of ") + what + " in the database cannot be read");
+    }
+    row->sequence = sqlite3_column_int64(stmt, 1);
+    rows.push_back(std::move(*row));
+  }
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE) return conn.Error(what, sqlite3_errmsg(conn.db()));
+  return rows;
+}
+
 core::OperationRecord OperationFromRow(sqlite3_stmt* stmt) {
   core::OperationRecord op;
   op.id = ColumnText(stmt, 0);
@@ -535,6 +556,42 @@ class SqliteStore final : public core::ResourceStore {
         limit, "listing old activity");
   }
 
+  Result<std::vector<core::LifecycleEvent>> ListEventsDue(Timestamp now, int limit) override {
+    return WithReader([&](Connection& conn) -> Result<std::vector<core::LifecycleEvent>> {
+      REPRIEVE_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          conn.Prepare("SELECT event, seq FROM event_outbox WHERE due_at <= ?1"
+                       " ORDER BY due_at, seq LIMIT ?2"));
+      sqlite3_bind_int64(stmt, 1, ToMillis(now));
+      sqlite3_bind_int(stmt, 2, limit);
+      return ReadRows<core::LifecycleEvent>(conn, stmt, core::DecodeEvent, "the event outbox");
+    });
+  }
+
+  Result<std::vector<core::EventDelivery>> ListDeliveriesDue(Timestamp now, int limit) override {
+    return WithReader([&](Connection& conn) -> Result<std::vector<core::EventDelivery>> {
+      REPRIEVE_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          conn.Prepare("SELECT delivery, seq FROM event_deliveries WHERE dead_lettered = 0 AND"
+                       " next_attempt_at <= ?1 ORDER BY next_attempt_at, seq LIMIT ?2"));
+      sqlite3_bind_int64(stmt, 1, ToMillis(now));
+      sqlite3_bind_int(stmt, 2, limit);
+      return ReadRows<core::EventDelivery>(conn, stmt, core::DecodeDelivery, "event deliveries");
+    });
+  }
+
+  Result<std::vector<core::EventDelivery>> ListDeliveries(bool dead_lettered, int limit) override {
+    return WithReader([&](Connection& conn) -> Result<std::vector<core::EventDelivery>> {
+      REPRIEVE_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          conn.Prepare("SELECT delivery, seq FROM event_deliveries WHERE dead_lettered = ?1"
+                       " ORDER BY seq LIMIT ?2"));
+      sqlite3_bind_int(stmt, 1, dead_lettered ? 1 : 0);
+      sqlite3_bind_int(stmt, 2, limit);
+      return ReadRows<core::EventDelivery>(conn, stmt, core::DecodeDelivery, "event deliveries");
+    });
+  }
+
   Result<int64_t> Count(LifecycleState state) override {
     return WithReader([&](Connection& conn) -> Result<int64_t> {
       REPRIEVE_ASSIGN_OR_RETURN(
@@ -817,6 +874,52 @@ class SqliteStore final : public core::ResourceStore {
                                 writer_->Prepare("DELETE FROM operations WHERE id = ?1"));
       BindText(stmt, 1, id);
       REPRIEVE_RETURN_IF_ERROR(Step(stmt, "erasing an operation"));
+    }
+    return ApplyOutbox(batch);
+  }
+
+  Status ApplyOutbox(const core::WriteBatch& batch) {
+    const auto each = [&](const std::vector<std::string>& values, const char* sql,
+                          const char* what) -> Status {
+      for (const std::string& value : values) {
+        REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, writer_->Prepare(sql));
+        BindText(stmt, 1, value);
+        REPRIEVE_RETURN_IF_ERROR(Step(stmt, what));
+      }
+      return OkStatus();
+    };
+    REPRIEVE_RETURN_IF_ERROR(each(batch.erase_events, "DELETE FROM event_outbox WHERE id = ?1",
+                                  "erasing an event"));
+    REPRIEVE_RETURN_IF_ERROR(each(batch.cancel_events,
+                                  "DELETE FROM event_outbox WHERE cancel_key = ?1 AND"
+                                  " cancel_key <> ''",
+                                  "cancelling an event"));
+    for (const core::LifecycleEvent& e : batch.events) {
+      REPRIEVE_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          writer_->Prepare("INSERT OR IGNORE INTO event_outbox (id, due_at, cancel_key, event)"
+                           " VALUES (?1, ?2, ?3, ?4)"));
+      BindText(stmt, 1, e.id);
+      sqlite3_bind_int64(stmt, 2, ToMillis(e.due));
+      BindText(stmt, 3, e.cancel_key);
+      BindText(stmt, 4, core::EncodeEvent(e));
+      REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing an event"));
+    }
+    REPRIEVE_RETURN_IF_ERROR(each(batch.erase_deliveries,
+                                  "DELETE FROM event_deliveries WHERE id = ?1",
+                                  "erasing a delivery"));
+    for (const core::EventDelivery& d : batch.deliveries) {
+      REPRIEVE_ASSIGN_OR_RETURN(
+          sqlite3_stmt * stmt,
+          writer_->Prepare("INSERT INTO event_deliveries (id, dead_lettered, next_attempt_at,"
+                           " delivery) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO UPDATE SET"
+                           " dead_lettered = excluded.dead_lettered, next_attempt_at ="
+                           " excluded.next_attempt_at, delivery = excluded.delivery"));
+      BindText(stmt, 1, d.id);
+      sqlite3_bind_int(stmt, 2, d.dead_lettered ? 1 : 0);
+      sqlite3_bind_int64(stmt, 3, ToMillis(d.next_attempt));
+      BindText(stmt, 4, core::EncodeDelivery(d));
+      REPRIEVE_RETURN_IF_ERROR(Step(stmt, "writing a delivery"));
     }
     return OkStatus();
   }
