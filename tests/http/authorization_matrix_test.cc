@@ -272,6 +272,29 @@ std::vector<Row> Rows() {
     }
   }
 
+  // Microsoft.EventGrid event subscriptions (Azure's resource provider operations list:
+  // eventSubscriptions/read, /write, /delete, /getFullUrl/action), at subscription and group.
+  for (const std::string& scope : {kS, kG}) {
+    const std::string pattern =
+        std::string(scope == kS ? "/subscriptions/{subscriptionId}"
+                                : "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}") +
+        "/providers/Microsoft.EventGrid/eventSubscriptions";
+    const std::string list = scope + "/providers/Microsoft.EventGrid/eventSubscriptions";
+    const std::string item = list + "/es1";
+    const std::string type = "Microsoft.EventGrid/eventSubscriptions/";
+    rows.push_back({pattern, "GET", list, Guard::kRbac, type + "read", scope});
+    for (const auto& [method, verb] : std::vector<std::pair<std::string, std::string>>{
+             {"GET", "read"}, {"PUT", "write"}, {"PATCH", "write"}, {"DELETE", "delete"}}) {
+      rows.push_back({pattern + "/{eventSubscriptionName}", method, item, Guard::kRbac,
+                      type + verb, item});
+    }
+    rows.push_back({pattern + "/{eventSubscriptionName}/getFullUrl", "POST", item + "/getFullUrl",
+                    Guard::kRbac, type + "getFullUrl/action", item});
+    // The status of a PUT: read on the event subscription.
+    rows.push_back({pattern + "/{eventSubscriptionName}/operationStatus", "GET",
+                    item + "/operationStatus", Guard::kRbac, type + "read", item});
+  }
+
   // The admin API: Owner at root only.
   for (const auto& [pattern, method] : std::vector<std::pair<std::string, std::string>>{
            {"/reprieve/admin/clock", "GET"}, {"/reprieve/admin/clock", "POST"},
@@ -281,7 +304,8 @@ std::vector<Row> Rows() {
            {"/reprieve/admin/signingKeys", "GET"},
            {"/reprieve/admin/signingKeys/rotate", "POST"},
            {"/reprieve/admin/operations", "GET"},
-           {"/reprieve/admin/operations/failNext", "POST"}}) {
+           {"/reprieve/admin/operations/failNext", "POST"},
+           {"/reprieve/admin/events", "GET"}}) {
     std::string path = pattern;
     path = std::regex_replace(path, std::regex(R"(\{[^}]+\})"), "not-a-guid");
     rows.push_back({pattern, method, path, Guard::kRootOwner});

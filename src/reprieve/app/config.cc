@@ -95,6 +95,9 @@ Usage: reprieved [flags]
   --operation-failure-rate R  the share of operations that fail (InternalServerError): 0.1
                             for every kind, or per kind (purge=0.5,recover=0.1)
   --retry-after-s N         the Retry-After of operation answers and polls (default 1)
+  --purge-warning DUR       how long before a scheduled purge the
+                            Reprieve.Lifecycle.PurgeScheduled event is sent (ISO-8601
+                            duration; default PT24H)
   --io-threads N            network threads (default 2)
   --read-timeout-s N        a request must arrive within N seconds once begun; slower
                             senders are disconnected (default 30)
@@ -203,6 +206,12 @@ Result<Config> ParseFlags(const std::vector<std::string>& args) {
       if (!config.name_reservation) {
         return BadFlag(flag, "expected an ISO-8601 duration such as P7D or PT12H");
       }
+    } else if (flag == "--purge-warning") {
+      auto v = next();
+      if (!v) return v.status();
+      const std::optional<Duration> lead = ParseIsoDuration(*v);
+      if (!lead) return BadFlag(flag, "expected an ISO-8601 duration such as PT24H or P2D");
+      config.purge_warning = *lead;
     } else if (flag == "--read-timeout-s") {
       auto v = number(1, 3600);
       if (!v) return v.status();

@@ -34,6 +34,8 @@ struct Config {
   std::vector<std::pair<core::OperationKind, Duration>> operation_durations;
   std::vector<std::pair<core::OperationKind, double>> operation_failure_rates;
   int retry_after_seconds = 1;
+  // How long before a scheduled purge the PurgeScheduled event is due.
+  Duration purge_warning = std::chrono::hours(24);
   int io_threads = 2;
   std::chrono::seconds read_timeout{30};   // a request must arrive within this, once begun
   std::chrono::seconds idle_timeout{120};  // a kept-alive connection may idle this long

@@ -11,20 +11,10 @@ constexpr int kMaxRounds = 10000;
 
 PurgeLoop::PurgeLoop(core::PurgeSweeper& sweeper, std::chrono::milliseconds interval,
                      std::function<Result<int>(int)> finish_operations)
-    : sweeper_(sweeper), finish_operations_(std::move(finish_operations)), interval_(interval) {}
-
-PurgeLoop::~PurgeLoop() { Stop(); }
-
-void PurgeLoop::Start() { thread_ = std::thread([this] { Loop(); }); }
-
-void PurgeLoop::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+    : sweeper_(sweeper),
+      finish_operations_(std::move(finish_operations)),
+      interval_(interval),
+      task_(interval, [this] { RunNow(); }) {}
 
 int64_t PurgeLoop::RunNow() {
   std::lock_guard sweep_lock(sweep_mu_);
@@ -52,16 +42,6 @@ int64_t PurgeLoop::RunNow() {
             " soft-deleted resource(s) at their scheduled purge date");
   }
   return purged;
-}
-
-void PurgeLoop::Loop() {
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    RunNow();
-    lock.lock();
-    cv_.wait_for(lock, interval_, [&] { return stopping_; });
-  }
 }
 
 }  // namespace reprieve::app

@@ -5,12 +5,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <mutex>
-#include <thread>
 
+#include "reprieve/app/periodic_task.h"
 #include "reprieve/core/lifecycle/purge_sweeper.h"
 
 namespace reprieve::app {
@@ -21,25 +20,20 @@ class PurgeLoop {
   // may be empty.
   PurgeLoop(core::PurgeSweeper& sweeper, std::chrono::milliseconds interval,
             std::function<Result<int>(int)> finish_operations = {});
-  ~PurgeLoop();  // Stop()s
+  ~PurgeLoop() { Stop(); }
 
-  void Start();
-  void Stop();
+  void Start() { task_.Start(); }
+  void Stop() { task_.Stop(); }
   // Sweeps until nothing due is left (or a store error, which is logged); returns how many
   // resources were purged. Safe to call from any thread.
   int64_t RunNow();
 
  private:
-  void Loop();
-
   core::PurgeSweeper& sweeper_;
   std::function<Result<int>(int)> finish_operations_;
   const std::chrono::milliseconds interval_;
   std::mutex sweep_mu_;  // serializes sweeps
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // guarded by mu_
-  std::thread thread_;
+  PeriodicTask task_;
 };
 
 }  // namespace reprieve::app

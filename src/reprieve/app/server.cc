@@ -11,7 +11,11 @@
 #include <iostream>
 #include <memory>
 
+#include "reprieve/app/periodic_task.h"
 #include "reprieve/app/purge_loop.h"
+#include "reprieve/core/events/event_dispatcher.h"
+#include "reprieve/http/event_delivery.h"
+#include "reprieve/http/server/http_client.h"
 #include "reprieve/app/tls_files.h"
 #include "reprieve/base/log.h"
 #include "reprieve/base/random.h"
@@ -163,7 +167,7 @@ int RunServer(const Config& config) {
     }
   }
   const core::PolicyCatalog catalog(std::move(policies));
-  core::ResourceService service(**store, clock, *random, catalog);
+  core::ResourceService service(**store, clock, *random, catalog, config.purge_warning);
   if (Status status = EnsureDefaultTenancy(service); !status.ok()) {
     return fail("cannot create the default subscription", status);
   }
@@ -239,7 +243,30 @@ int RunServer(const Config& config) {
                 std::to_string(plain_server->port());
   }
 
+  // Event delivery: its own thread, so a slow webhook never holds up a request or a sweep.
+  const http::HttpClient webhook_client(ca);  // Reprieve's CA is trusted besides the system's
+  http::WebhookOptions webhook_options;
+  webhook_options.public_url =
+      "https://" + HostForUrl(config.listen_host) + ":" + std::to_string((*server)->port());
+  webhook_options.tenant_of = http::TenantLookup(service);
+  http::WebhookTransport transport(
+      [&webhook_client](const http::OutboundRequest& request) {
+        return webhook_client.Send(request);
+      },
+      clock, *random, webhook_options);
+  core::EventDispatcher dispatcher(**store, clock, transport, {});
+  PeriodicTask event_loop(std::chrono::milliseconds(250), [&dispatcher] {
+    auto report = dispatcher.RunOnce();
+    if (!report.has_value()) {
+      LogError("event delivery failed: " + report.status().ToString());
+    } else if (report->dead_lettered > 0) {
+      LogInfo("event delivery: " + std::to_string(report->dead_lettered) +
+              " delivery(ies) dead-lettered (GET /reprieve/admin/events)");
+    }
+  });
+
   purge_loop.Start();
+  event_loop.Start();
   PrintBanner(config, "https://" + HostForUrl(config.listen_host) + ":" +
                           std::to_string((*server)->port()),
               ca, clock, plain_url);
@@ -249,6 +276,7 @@ int RunServer(const Config& config) {
   LogInfo(std::string("reprieved: stopping on ") + (received == SIGINT ? "SIGINT" : "SIGTERM"));
   (*server)->Stop();
   if (plain_server) plain_server->Stop();
+  event_loop.Stop();
   purge_loop.Stop();
   return 0;
 }

@@ -172,15 +172,6 @@ std::optional<std::pair<int64_t, int64_t>> ParseCursor(std::string_view token) {
   return cursor;
 }
 
-// The tenant of the subscription, as its record says.
-std::string TenantOf(const core::ResourceRecord& subscription) {
-  std::error_code ec;
-  const json::value body = json::parse(subscription.body, ec);
-  if (ec || !body.is_object()) return "";
-  const json::value* tenant = body.as_object().if_contains("tenantId");
-  return tenant && tenant->is_string() ? std::string(tenant->as_string()) : "";
-}
-
 }  // namespace
 
 Result<core::ActivityQuery> ParseActivityFilter(std::string_view filter, Timestamp now) {
@@ -275,7 +266,7 @@ HandlerResult ActivityLog(ApiState& state, const RequestContext& ctx) {
   }
   REPRIEVE_ASSIGN_OR_RETURN(const core::ActivityPage page,
                             state.service.store().ListActivity(query));
-  const std::string tenant = TenantOf(subscription);
+  const std::string tenant = SubscriptionTenant(subscription);
   json::array items;
   for (const core::ActivityEntry& entry : page.items) {
     json::object event = EventData(entry, tenant);

@@ -27,15 +27,7 @@ constexpr std::string_view kAssignments = "/providers/Microsoft.Authorization/ro
 constexpr std::string_view kDefinitions = "/providers/Microsoft.Authorization/roleDefinitions/";
 
 Status RequireAuthorizationApiVersion(const RequestContext& ctx) {
-  REPRIEVE_RETURN_IF_ERROR(RequireAnyApiVersion(ctx));
-  std::string supported;
-  for (const char* version : kApiVersions) {
-    if (EqualsIgnoreCase(version, ctx.api_version)) return OkStatus();
-    supported += supported.empty() ? version : std::string(",") + version;
-  }
-  return InvalidArgumentError("The api-version '" + ctx.api_version +
-                              "' is invalid. The supported versions are '" + supported + "'.")
-      .WithArmCode("InvalidApiVersionParameter");
+  return RequireApiVersionIn(ctx, kApiVersions);
 }
 
 // "/subscriptions/{s}" of a scope under a subscription; "" above.

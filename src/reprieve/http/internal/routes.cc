@@ -181,6 +181,7 @@ RouteTable BuildRouteTable(const core::PolicyCatalog& catalog) {
   AddRbacRoutes(routes);
   AddTenancyRoutes(routes);
   AddActivityRoutes(routes);
+  AddEventGridRoutes(routes);
   AddResourceFallbackRoutes(routes);
   return RouteTable(std::move(routes));
 }

@@ -628,4 +628,24 @@ bool IsGuid(std::string_view text) {
 }
 
 
+std::string SubscriptionTenant(const core::ResourceRecord& subscription) {
+  std::error_code ec;
+  const json::value body = json::parse(subscription.body, ec);
+  if (ec || !body.is_object()) return "";
+  const json::value* tenant = body.as_object().if_contains("tenantId");
+  return tenant && tenant->is_string() ? std::string(tenant->as_string()) : "";
+}
+
+Status RequireApiVersionIn(const RequestContext& ctx, std::span<const char* const> versions) {
+  REPRIEVE_RETURN_IF_ERROR(RequireAnyApiVersion(ctx));
+  std::string supported;
+  for (const char* version : versions) {
+    if (EqualsIgnoreCase(version, ctx.api_version)) return OkStatus();
+    supported += supported.empty() ? version : std::string(",") + version;
+  }
+  return InvalidArgumentError("The api-version '" + ctx.api_version +
+                              "' is invalid. The supported versions are '" + supported + "'.")
+      .WithArmCode("InvalidApiVersionParameter");
+}
+
 }  // namespace reprieve::http::internal

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +66,8 @@ boost::json::object DeletedObject(const core::ResourceRecord& record,
                                   const core::TypePolicy& policy);
 boost::json::object GroupObject(const core::ResourceRecord& record);
 boost::json::object SubscriptionObject(const core::ResourceRecord& record);
+// The tenant of a subscription record, as its body says ("" if it says none).
+std::string SubscriptionTenant(const core::ResourceRecord& subscription);
 // The deleted-resource id of a soft-deleted record.
 std::string DeletedId(const core::ResourceRecord& record, const core::TypePolicy& policy);
 
@@ -89,6 +92,9 @@ std::string AbsoluteUrl(const RequestContext& ctx, const std::string& path);
 Status RequireApiVersion(const RequestContext& ctx, const core::TypePolicy& policy);
 // For operation-status URLs, which accept any version (they echo the one they were given).
 Status RequireAnyApiVersion(const RequestContext& ctx);
+// kInvalidArgument (InvalidApiVersionParameter) unless the request's api-version is one of
+// `versions` (case-insensitive).
+Status RequireApiVersionIn(const RequestContext& ctx, std::span<const char* const> versions);
 // 405 MethodNotAllowed naming the methods the route supports.
 Status MethodNotAllowed(const RequestContext& ctx, std::string_view allowed);
 

@@ -1,0 +1,323 @@
+// Lifecycle events delivered the way Event Grid delivers them: event subscriptions created
+// with the unmodified @azure/arm-eventgrid 14.1.0 (api-version 2022-06-15), webhook
+// receivers on loopback that answer the validation handshake and read what they get with
+// @azure/eventgrid 5.12.0's deserializers. The server runs a manual clock, so the purge
+// warning and the retries come exactly when the test moves the clock.
+
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+
+import { EventGridManagementClient } from "@azure/arm-eventgrid";
+import { EventGridDeserializer, isSystemEvent } from "@azure/eventgrid";
+import { ResourceManagementClient } from "@azure/arm-resources";
+import { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
+
+import { LRO, HOUR_MS, advanceClock, eventually, expectRaw } from "./steps.mjs";
+import { startServer, credential, clientOptions, admin, defaultSubscription } from "./server.mjs";
+
+const LOCATION = "eastus";
+const ACCOUNT = { kind: "TextAnalytics", sku: { name: "S0" }, location: LOCATION, properties: {} };
+const LIFECYCLE = [
+  "Reprieve.Lifecycle.ResourceSoftDeleted",
+  "Reprieve.Lifecycle.ResourceRecovered",
+  "Reprieve.Lifecycle.ResourcePurged",
+  "Reprieve.Lifecycle.PurgeScheduled",
+];
+
+const cleanups = [];
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+/**
+ * A webhook endpoint on 127.0.0.1: answers Event Grid's validation handshake (or, with
+ * `cloudEvents`, the abuse-protection OPTIONS), fails the first `failFirst` notifications
+ * with 503, and keeps every event it accepted, deserialized by @azure/eventgrid.
+ */
+async function receiver({ failFirst = 0, cloudEvents = false } = {}) {
+  const deserializer = new EventGridDeserializer();
+  const state = { events: [], deliveries: [], failures: 0, validations: 0, options: 0 };
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", async () => {
+      if (req.method === "OPTIONS") {
+        state.options += 1;
+        assert.equal(req.headers["webhook-request-origin"], "eventgrid.azure.net");
+        res.writeHead(200, { "WebHook-Allowed-Origin": "eventgrid.azure.net", Allow: "POST" });
+        res.end();
+        return;
+      }
+      const type = req.headers["aeg-event-type"];
+      if (type === "SubscriptionValidation") {
+        state.validations += 1;
+        const [event] = await deserializer.deserializeEventGridEvents(body);
+        assert.ok(isSystemEvent("Microsoft.EventGrid.SubscriptionValidationEvent", event));
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ validationResponse: event.data.validationCode }));
+        return;
+      }
+      state.deliveries.push({
+        type,
+        count: Number(req.headers["aeg-delivery-count"]),
+        name: req.headers["aeg-subscription-name"],
+        contentType: req.headers["content-type"],
+      });
+      if (state.failures < failFirst) {
+        state.failures += 1;
+        res.writeHead(503);
+        res.end();
+        return;
+      }
+      const events = cloudEvents
+        ? await deserializer.deserializeCloudEvents(body)
+        : await deserializer.deserializeEventGridEvents(body);
+      state.events.push(...events);
+      res.writeHead(200);
+      res.end();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+  state.url = `http://127.0.0.1:${server.address().port}/api/events?code=secret-code`;
+  return state;
+}
+
+async function start(args = [], opts = {}) {
+  const server = await startServer({ clock: "manual", args, ...opts });
+  cleanups.push(() => server.stop());
+  const subscriptionId = await defaultSubscription(server);
+  const options = clientOptions(server);
+  return {
+    server,
+    subscriptionId,
+    eventgrid: new EventGridManagementClient(credential, subscriptionId, options),
+    resources: new ResourceManagementClient(credential, subscriptionId, options),
+    cognitive: new CognitiveServicesManagementClient(credential, subscriptionId, options),
+  };
+}
+
+/** The events of `subject` that `hook` accepted, in arrival order. */
+function eventsOf(hook, subject) {
+  return hook.events.filter((e) => (e.subject ?? "").toLowerCase() === subject.toLowerCase());
+}
+
+function typeOf(event) {
+  return event.eventType ?? event.type;
+}
+
+test("an event subscription is Succeeded only after its endpoint answered the handshake", async () => {
+  const { server, subscriptionId, eventgrid } = await start();
+  const hook = await receiver();
+  const scope = `subscriptions/${subscriptionId}`;
+  const created = await eventgrid.eventSubscriptions.beginCreateOrUpdateAndWait(scope, "lifecycle", {
+    destination: { endpointType: "WebHook", endpointUrl: hook.url },
+    filter: { includedEventTypes: LIFECYCLE },
+  }, LRO);
+  assert.equal(created.provisioningState, "Succeeded");
+  assert.equal(hook.validations, 1, "the validation event was sent once");
+  assert.equal(created.topic.toLowerCase(), `/subscriptions/${subscriptionId}`);
+  const got = await eventgrid.eventSubscriptions.get(scope, "lifecycle");
+  assert.equal(got.destination.endpointType, "WebHook");
+  assert.equal(got.destination.endpointBaseUrl, hook.url.split("?")[0]);
+  assert.equal(got.destination.endpointUrl, undefined, "endpointUrl is write-only");
+  assert.deepEqual(got.filter.includedEventTypes, LIFECYCLE);
+  const full = await eventgrid.eventSubscriptions.getFullUrl(scope, "lifecycle");
+  assert.equal(full.endpointUrl, hook.url);
+  const listed = [];
+  for await (const s of eventgrid.eventSubscriptions.listGlobalBySubscription()) listed.push(s.name);
+  assert.deepEqual(listed, ["lifecycle"]);
+
+  // An endpoint that does not answer the handshake never becomes Succeeded.
+  const dead = `http://127.0.0.1:9/never`;
+  const poller = await eventgrid.eventSubscriptions.beginCreateOrUpdate(scope, "unanswered", {
+    destination: { endpointType: "WebHook", endpointUrl: dead },
+  }, LRO);
+  const first = await eventgrid.eventSubscriptions.get(scope, "unanswered");
+  assert.equal(first.provisioningState, "Creating");
+  await advanceClock(server, "PT31S");
+  await assert.rejects(poller.pollUntilDone());
+  assert.equal((await eventgrid.eventSubscriptions.get(scope, "unanswered")).provisioningState, "Failed");
+
+  // Plain http is for loopback endpoints only.
+  const refused = await admin(server, "PUT",
+    `/subscriptions/${subscriptionId}/providers/Microsoft.EventGrid/eventSubscriptions/remote?api-version=2022-06-15`,
+    { properties: { destination: { endpointType: "WebHook", properties: { endpointUrl: "http://example.com/hook" } } } });
+  expectRaw(refused, 400, "PUT with a plain-http remote endpoint");
+  assert.equal(refused.body.error.code, "InvalidRequest");
+
+  await eventgrid.eventSubscriptions.beginDeleteAndWait(scope, "unanswered", LRO);
+  await assert.rejects(eventgrid.eventSubscriptions.get(scope, "unanswered"), (err) => err.statusCode === 404);
+});
+
+test("a webhook gets deleted, warned and purged for one resource, deleted and recovered for another", async () => {
+  const { server, subscriptionId, eventgrid, resources, cognitive } = await start(["--purge-warning", "PT24H"]);
+  const lifecycle = await receiver();
+  const arm = await receiver();
+  const scope = `subscriptions/${subscriptionId}`;
+  await eventgrid.eventSubscriptions.beginCreateOrUpdateAndWait(scope, "lifecycle", {
+    destination: { endpointType: "WebHook", endpointUrl: lifecycle.url },
+    filter: { includedEventTypes: LIFECYCLE },
+  }, LRO);
+  const group = "events-rg";
+  await resources.resourceGroups.createOrUpdate(group, { location: LOCATION });
+  await eventgrid.eventSubscriptions.beginCreateOrUpdateAndWait(`${scope}/resourceGroups/${group}`, "arm", {
+    destination: { endpointType: "WebHook", endpointUrl: arm.url },
+    filter: {
+      includedEventTypes: ["Microsoft.Resources.ResourceDeleteSuccess"],
+      subjectBeginsWith: `/subscriptions/${subscriptionId}/resourceGroups/${group}/providers/Microsoft.CognitiveServices`,
+    },
+  }, LRO);
+
+  const expiring = await cognitive.accounts.beginCreateAndWait(group, "expiring", ACCOUNT, LRO);
+  const recovered = await cognitive.accounts.beginCreateAndWait(group, "recovered", ACCOUNT, LRO);
+  await cognitive.accounts.beginDeleteAndWait(group, "expiring", LRO);
+  await cognitive.accounts.beginDeleteAndWait(group, "recovered", LRO);
+  await cognitive.accounts.beginCreateAndWait(group, "recovered",
+    { ...ACCOUNT, properties: { restore: true } }, LRO);
+
+  await eventually(() => eventsOf(lifecycle, recovered.id).length === 2, "deleted and recovered arrive");
+  const [deleted, back] = eventsOf(lifecycle, recovered.id);
+  assert.equal(typeOf(deleted), "Reprieve.Lifecycle.ResourceSoftDeleted");
+  assert.equal(typeOf(back), "Reprieve.Lifecycle.ResourceRecovered");
+  assert.equal(deleted.topic.toLowerCase(), `/subscriptions/${subscriptionId}`);
+  assert.equal(deleted.data.resourceType, "Microsoft.CognitiveServices/accounts");
+  assert.ok(deleted.data.caller && deleted.data.caller !== "Reprieve", "the deleting principal");
+  assert.equal(back.data.caller, deleted.data.caller);
+
+  // The account left to expire (48 h of retention): warned 24 h ahead, then purged.
+  await eventually(() => eventsOf(lifecycle, expiring.id).length === 1, "the delete arrives");
+  await advanceClock(server, "PT23H59M");
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal(eventsOf(lifecycle, expiring.id).length, 1, "no warning before its time");
+  await advanceClock(server, "PT1M");
+  await eventually(() => eventsOf(lifecycle, expiring.id).length === 2, "the purge warning arrives");
+  const warning = eventsOf(lifecycle, expiring.id)[1];
+  assert.equal(typeOf(warning), "Reprieve.Lifecycle.PurgeScheduled");
+  const soft = eventsOf(lifecycle, expiring.id)[0];
+  assert.equal(Date.parse(warning.data.scheduledPurgeDate) - Date.parse(soft.data.deletionDate), 48 * HOUR_MS);
+  assert.equal(Date.parse(warning.data.scheduledPurgeDate) - warning.eventTime.getTime(), 24 * HOUR_MS);
+  await advanceClock(server, "PT24H");
+  await eventually(() => eventsOf(lifecycle, expiring.id).length === 3, "the purge arrives");
+  const purged = eventsOf(lifecycle, expiring.id)[2];
+  assert.equal(typeOf(purged), "Reprieve.Lifecycle.ResourcePurged");
+  assert.equal(purged.data.reason, "retentionExpired");
+  assert.equal(purged.data.caller, "Reprieve");
+  assert.equal(eventsOf(lifecycle, recovered.id).length, 2, "a recovered resource is never warned");
+
+  // Azure's own event for each delete request, to the group's subscription, with the
+  // activity log's correlation id.
+  await eventually(() => arm.events.length === 2, "two ResourceDeleteSuccess events");
+  const armDelete = eventsOf(arm, expiring.id)[0];
+  assert.ok(isSystemEvent("Microsoft.Resources.ResourceDeleteSuccess", armDelete));
+  assert.equal(armDelete.dataVersion, "2");
+  assert.equal(armDelete.metadataVersion, "1");
+  assert.equal(armDelete.data.operationName, "Microsoft.CognitiveServices/accounts/delete");
+  assert.equal(armDelete.data.status, "Succeeded");
+  assert.equal(armDelete.data.resourceProvider, "Microsoft.CognitiveServices");
+  assert.equal(armDelete.data.httpRequest.method, "DELETE");
+  for (const value of Object.values(armDelete.data.claims)) assert.equal(typeof value, "string");
+  const log = await admin(server, "GET",
+    `/subscriptions/${subscriptionId}/providers/microsoft.insights/eventtypes/management/values?api-version=2015-04-01&$filter=` +
+    encodeURIComponent(`eventTimestamp ge '2000-01-01T00:00:00Z' and correlationId eq '${armDelete.data.correlationId}'`));
+  expectRaw(log, 200, "the activity log of the delete's correlation id");
+  assert.ok(log.body.value.length >= 2, "the delete's entries share the event's correlation id");
+  assert.ok(log.body.value.every((e) => e.resourceId.toLowerCase() === expiring.id.toLowerCase()));
+
+  // Every delivery is one event in an array, with Event Grid's headers.
+  for (const d of [...lifecycle.deliveries, ...arm.deliveries]) {
+    assert.equal(d.type, "Notification");
+    assert.match(d.contentType, /^application\/json/);
+  }
+  assert.equal(new Set(lifecycle.events.map((e) => e.id)).size, lifecycle.events.length, "each event once");
+});
+
+test("a receiver that fails the first deliveries still gets every event, retried on the server's clock", async () => {
+  const { server, subscriptionId, eventgrid, resources, cognitive } = await start();
+  const hook = await receiver({ failFirst: 2 });
+  await eventgrid.eventSubscriptions.beginCreateOrUpdateAndWait(`subscriptions/${subscriptionId}`, "flaky", {
+    destination: { endpointType: "WebHook", endpointUrl: hook.url },
+    filter: { includedEventTypes: ["Reprieve.Lifecycle.ResourceSoftDeleted"] },
+  }, LRO);
+  await resources.resourceGroups.createOrUpdate("flaky-rg", { location: LOCATION });
+  const accounts = [];
+  for (const name of ["one", "two", "three"]) {
+    accounts.push(await cognitive.accounts.beginCreateAndWait("flaky-rg", name, ACCOUNT, LRO));
+  }
+  for (const name of ["one", "two", "three"]) await cognitive.accounts.beginDeleteAndWait("flaky-rg", name, LRO);
+  await eventually(() => hook.failures === 1, "the first delivery fails");
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal(hook.deliveries.length, 1, "nothing is sent again before Event Grid's 10 s");
+  await advanceClock(server, "PT10S");
+  await eventually(() => hook.failures === 2, "the second attempt fails");
+  await advanceClock(server, "PT30S");
+  await eventually(() => hook.events.length === 3, "every event arrives once the endpoint answers");
+  assert.deepEqual(hook.events.map((e) => e.subject.toLowerCase()).sort(),
+    accounts.map((a) => a.id.toLowerCase()).sort());
+  assert.deepEqual(hook.deliveries.slice(0, 3).map((d) => d.count), [0, 1, 2], "aeg-delivery-count counts attempts");
+  const deliveries = await admin(server, "GET", "/reprieve/admin/events");
+  expectRaw(deliveries, 200, "GET /reprieve/admin/events");
+  assert.deepEqual(deliveries.body.pending, []);
+  assert.deepEqual(deliveries.body.deadLettered, []);
+});
+
+test("a receiver that refuses is dead-lettered, visible through the admin API", async () => {
+  const { server, subscriptionId, eventgrid, resources, cognitive } = await start();
+  const refusing = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      if (req.headers["aeg-event-type"] === "SubscriptionValidation") {
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ validationResponse: JSON.parse(body)[0].data.validationCode }));
+        return;
+      }
+      res.writeHead(400);
+      res.end();
+    });
+  });
+  await new Promise((resolve) => refusing.listen(0, "127.0.0.1", resolve));
+  cleanups.push(() => new Promise((resolve) => refusing.close(resolve)));
+  await eventgrid.eventSubscriptions.beginCreateOrUpdateAndWait(`subscriptions/${subscriptionId}`, "refusing", {
+    destination: { endpointType: "WebHook", endpointUrl: `http://127.0.0.1:${refusing.address().port}/` },
+    filter: { includedEventTypes: ["Reprieve.Lifecycle.ResourceSoftDeleted"] },
+  }, LRO);
+  await resources.resourceGroups.createOrUpdate("dl-rg", { location: LOCATION });
+  const account = await cognitive.accounts.beginCreateAndWait("dl-rg", "refused", ACCOUNT, LRO);
+  await cognitive.accounts.beginDeleteAndWait("dl-rg", "refused", LRO);
+  let dead;
+  await eventually(async () => {
+    const res = await admin(server, "GET", "/reprieve/admin/events");
+    dead = res.body.deadLettered;
+    return dead.length === 1;
+  }, "the refused delivery is dead-lettered");
+  assert.equal(dead[0].subject.toLowerCase(), account.id.toLowerCase());
+  assert.equal(dead[0].eventType, "Reprieve.Lifecycle.ResourceSoftDeleted");
+  assert.equal(dead[0].deadLetterReason, "DeliveryRefused");
+  assert.equal(dead[0].lastDeliveryOutcome, "400");
+  assert.equal(dead[0].deliveryAttempts, 1);
+});
+
+test("CloudEvents 1.0 subscriptions pass the abuse-protection handshake and get CloudEvents", async () => {
+  const { subscriptionId, eventgrid, resources, cognitive } = await start();
+  const hook = await receiver({ cloudEvents: true });
+  await eventgrid.eventSubscriptions.beginCreateOrUpdateAndWait(`subscriptions/${subscriptionId}`, "cloud", {
+    destination: { endpointType: "WebHook", endpointUrl: hook.url },
+    eventDeliverySchema: "CloudEventSchemaV1_0",
+    filter: { includedEventTypes: ["Reprieve.Lifecycle.ResourceSoftDeleted"] },
+  }, LRO);
+  assert.equal(hook.options, 1);
+  await resources.resourceGroups.createOrUpdate("ce-rg", { location: LOCATION });
+  const account = await cognitive.accounts.beginCreateAndWait("ce-rg", "cloudy", ACCOUNT, LRO);
+  await cognitive.accounts.beginDeleteAndWait("ce-rg", "cloudy", LRO);
+  await eventually(() => hook.events.length === 1, "the CloudEvent arrives");
+  const [event] = hook.events;
+  assert.equal(event.specversion, "1.0");
+  assert.equal(event.type, "Reprieve.Lifecycle.ResourceSoftDeleted");
+  assert.equal(event.source.toLowerCase(), `/subscriptions/${subscriptionId}`);
+  assert.equal(event.subject.toLowerCase(), account.id.toLowerCase());
+  assert.ok(event.time instanceof Date);
+  assert.match(hook.deliveries[0].contentType, /^application\/cloudevents\+json/);
+});
