@@ -6,7 +6,10 @@
 
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
+import path from "node:path";
 
 import { EventGridManagementClient } from "@azure/arm-eventgrid";
 import { EventGridDeserializer, isSystemEvent } from "@azure/eventgrid";
@@ -320,4 +323,84 @@ test("CloudEvents 1.0 subscriptions pass the abuse-protection handshake and get 
   assert.equal(event.subject.toLowerCase(), account.id.toLowerCase());
   assert.ok(event.time instanceof Date);
   assert.match(hook.deliveries[0].contentType, /^application\/cloudevents\+json/);
+});
+
+test("after kill -9 every committed soft delete has its events and log entries exactly once", async (t) => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "reprieve-events-crash-"));
+  t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const hook = await receiver();
+  let server = await startServer({ clock: "system", dataDir });
+  let stopped = false;
+  t.after(async () => { if (!stopped) await server.stop(); });
+  const subscriptionId = await defaultSubscription(server);
+  const API = "api-version=2025-09-01";
+  const group = `/subscriptions/${subscriptionId}/resourceGroups/crash-rg`;
+  const account = (i) => `${group}/providers/Microsoft.CognitiveServices/accounts/crash${i}`;
+  const N = 40;
+  let res = await admin(server, "PUT",
+    `/subscriptions/${subscriptionId}/providers/Microsoft.EventGrid/eventSubscriptions/crash?api-version=2022-06-15`,
+    { properties: { destination: { endpointType: "WebHook", properties: { endpointUrl: hook.url } },
+                    filter: { includedEventTypes: ["Reprieve.Lifecycle.ResourceSoftDeleted",
+                                                   "Microsoft.Resources.ResourceDeleteSuccess"] } } });
+  expectRaw(res, 201, "PUT the event subscription");
+  await eventually(async () => (await admin(server, "GET",
+    `/subscriptions/${subscriptionId}/providers/Microsoft.EventGrid/eventSubscriptions/crash?api-version=2022-06-15`))
+    .body.properties.provisioningState === "Succeeded", "the subscription is validated");
+  res = await admin(server, "PUT", `${group}?api-version=2025-04-01`, { location: LOCATION });
+  expectRaw(res, 201, "PUT the group");
+  for (let i = 0; i < N; ++i) {
+    res = await admin(server, "PUT", `${account(i)}?${API}`, { location: LOCATION, kind: "Face", sku: { name: "S0" } });
+    expectRaw(res, 201, `PUT crash${i}`);
+  }
+
+  // Every delete at once; the server is killed once a quarter of them are acknowledged.
+  const acknowledged = new Set();
+  let answered = 0;
+  let crashed;
+  const deletes = Array.from({ length: N }, (_, i) =>
+    admin(server, "DELETE", `${account(i)}?${API}`).then((r) => {
+      if (r.status === 200) acknowledged.add(`crash${i}`);
+      if (++answered === N / 4) crashed = server.crash();
+    }, () => {}));
+  await Promise.all(deletes);
+  await (crashed ?? server.crash());
+
+  server = await startServer({ clock: "system", dataDir });
+  const deleted = new Set();
+  res = await admin(server, "GET", `/subscriptions/${subscriptionId}/providers/Microsoft.CognitiveServices/deletedAccounts?${API}`);
+  expectRaw(res, 200, "list the deleted accounts after the restart");
+  for (const d of res.body.value) deleted.add(d.name);
+  for (const name of acknowledged) assert.ok(deleted.has(name), `acknowledged delete of ${name} lost`);
+
+  const namesOf = (type) => {
+    const ids = new Map();  // event id -> subject
+    for (const e of hook.events.filter((e) => e.eventType === type)) ids.set(e.id, e.subject.split("/").pop());
+    return ids;
+  };
+  await eventually(() => new Set(namesOf("Reprieve.Lifecycle.ResourceSoftDeleted").values()).size >= deleted.size &&
+                         new Set(namesOf("Microsoft.Resources.ResourceDeleteSuccess").values()).size >= deleted.size,
+                   "every committed delete's events arrive after the restart");
+  const figures = {};
+  for (const type of ["Reprieve.Lifecycle.ResourceSoftDeleted", "Microsoft.Resources.ResourceDeleteSuccess"]) {
+    const ids = namesOf(type);
+    const subjects = [...ids.values()];
+    assert.deepEqual([...new Set(subjects)].sort(), [...deleted].sort(),
+      `${type}: one event for each committed delete and none for another`);
+    assert.equal(subjects.length, new Set(subjects).size, `${type}: one event id per delete`);
+    const deliveries = hook.events.filter((e) => e.eventType === type).length;
+    figures[type] = { committed: deleted.size, distinct: ids.size, deliveries, lost: deleted.size - ids.size };
+  }
+  // The activity log: each committed delete once, Started and Succeeded.
+  res = await admin(server, "GET",
+    `/subscriptions/${subscriptionId}/providers/microsoft.insights/eventtypes/management/values?api-version=2015-04-01&$filter=` +
+    encodeURIComponent(`eventTimestamp ge '2000-01-01T00:00:00Z' and resourceGroupName eq 'crash-rg'`));
+  expectRaw(res, 200, "the activity log after the restart");
+  const succeeded = res.body.value.filter((e) => e.status.value === "Succeeded" &&
+    e.operationName.value === "Microsoft.CognitiveServices/accounts/delete");
+  assert.deepEqual(succeeded.map((e) => e.resourceId.split("/").pop()).sort(), [...deleted].sort());
+  assert.equal(new Set(res.body.value.map((e) => e.eventDataId)).size, res.body.value.length);
+  t.diagnostic(`deletes sent ${N}, acknowledged ${acknowledged.size}, committed ${deleted.size}; ` +
+    JSON.stringify(figures));
+  await server.stop();
+  stopped = true;
 });
