@@ -363,6 +363,16 @@ TEST_F(EventsTest, AnAnswerWithoutTheCodeWaitsForManualValidation) {
   EXPECT_EQ(StateOf("manual"), EventSubscriptionState::kFailed);
 }
 
+TEST_F(EventsTest, DeletingAGroupDeletesTheEventSubscriptionsOnIt) {
+  const std::string group_scope = std::string("/subscriptions/") + kSub + "/resourceGroups/" + kRg;
+  Subscribe("on-group", {}, group_scope);
+  Subscribe("on-subscription");
+  ASSERT_OK(service_.DeleteResourceGroup(kSub, kRg, "tester", std::nullopt));
+  EXPECT_THAT(store_->Get(EventSubscriptionKey(group_scope, "on-group")),
+              testutil::StatusIs(StatusCode::kNotFound));
+  EXPECT_EQ(StateOf("on-subscription"), EventSubscriptionState::kSucceeded);
+}
+
 TEST(DeliveryBackoffTest, FollowsEventGridsSchedule) {
   // reference/operations-events.md §3.6: 10 s, 30 s, 1 min, 5 min, 10 min, 30 min, 1 h, hourly.
   const Duration expected[] = {seconds(10), seconds(30), minutes(1), minutes(5),

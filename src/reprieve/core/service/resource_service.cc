@@ -333,20 +333,23 @@ Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
   // expectation fails if one appeared after the listing below.
   batch.expect.push_back({group_record->key, Kind::kActive, group_record->version});
   batch.erase.push_back(group_record->key);
-  // Role assignments at the group's own scope go with it; those on its resources follow
-  // their resource's policy below.
-  {
-    ListQuery assignments;
-    assignments.type = std::string(kRoleAssignmentType);
-    assignments.key_prefix =
-        AssignmentsUnder(group_record->key) + "providers/microsoft.authorization/roleassignments/";
-    assignments.state = LifecycleState::kActive;
-    assignments.limit = 1000;
+  // Role assignments and event subscriptions at the group's own scope go with it; the
+  // assignments on its resources follow their resource's policy below.
+  const std::pair<std::string_view, std::string> extensions[] = {
+      {kRoleAssignmentType,
+       AssignmentsUnder(group_record->key) + "providers/microsoft.authorization/roleassignments/"},
+      {kEventSubscriptionType, EventSubscriptionKey(group.ToString(), "")}};
+  for (const auto& [type, prefix] : extensions) {
+    ListQuery query;
+    query.type = std::string(type);
+    query.key_prefix = prefix;
+    query.state = LifecycleState::kActive;
+    query.limit = 1000;
     while (true) {
-      REPRIEVE_ASSIGN_OR_RETURN(Page page, store_.List(assignments));
-      for (const ResourceRecord& assignment : page.items) batch.erase.push_back(assignment.key);
+      REPRIEVE_ASSIGN_OR_RETURN(Page page, store_.List(query));
+      for (const ResourceRecord& record : page.items) batch.erase.push_back(record.key);
       if (page.next_after.empty()) break;
-      assignments.after_key = page.next_after;
+      query.after_key = page.next_after;
     }
   }
   GroupDeleteOutcome outcome;
