@@ -8,6 +8,8 @@
 //   /reprieve/rbac{lower-case scope}/providers/microsoft.authorization/roleassignments/{guid}
 //   /reprieve/rbac/providers/microsoft.authorization/roledefinitions/{guid}
 //   /reprieve/directory/applications/{object id}, /reprieve/directory/serviceprincipals/{id}
+// and the other ARM extension resources core keeps for the edge: Event Grid's event
+// subscriptions, /reprieve/eventgrid{lower-case scope}/providers/microsoft.eventgrid/...
 //
 // Every write bumps generation(), which readers compare to know when a snapshot they built
 // (the authorization evaluator, the directory index) is stale. Safe for concurrent use.
