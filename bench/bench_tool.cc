@@ -356,9 +356,9 @@ int Populate(const std::string& db, long count, long in_sub, const std::string& 
   reprieve::core::ResourceService service(**store, clock, *random,
                                           reprieve::core::PolicyCatalog::Builtin());
   const char* other = "00000000-0000-0000-0000-00000000b002";
-  (void)service.PutTenant("00000000-0000-0000-0000-00000000a001", R"({"displayName":"Reprieve"})");
+  (void)service.tenancy().PutTenant("00000000-0000-0000-0000-00000000a001", R"({"displayName":"Reprieve"})");
   for (const char* sub : {kSub, other}) {
-    (void)service.PutSubscription(sub, "00000000-0000-0000-0000-00000000a001",
+    (void)service.tenancy().PutSubscription(sub, "00000000-0000-0000-0000-00000000a001",
                                   std::string(R"({"tenantId":"00000000-0000-0000-0000-00000000a001","displayName":")") + sub + R"(","state":"Enabled"})");
   }
   const std::string body = R"({"kind":"TextAnalytics","sku":{"name":"S0"},"tags":{"bench":"1"},"properties":{"customSubDomainName":"bench"}})";

@@ -24,10 +24,10 @@ inline http::ArmApi& Api() {
     core::PurgeSweeper sweeper{*store, clock, core::PolicyCatalog::Builtin(), {}};
     std::unique_ptr<http::ArmApi> api;
     World() {
-      (void)service.PutTenant("00000000-0000-0000-0000-00000000a001", "{}");
-      (void)service.PutSubscription("00000000-0000-0000-0000-00000000b001",
+      (void)service.tenancy().PutTenant("00000000-0000-0000-0000-00000000a001", "{}");
+      (void)service.tenancy().PutSubscription("00000000-0000-0000-0000-00000000b001",
                                     "00000000-0000-0000-0000-00000000a001", "{}");
-      (void)service.PutResourceGroup("00000000-0000-0000-0000-00000000b001", "rg", "eastus",
+      (void)service.tenancy().PutResourceGroup("00000000-0000-0000-0000-00000000b001", "rg", "eastus",
                                      "{}", "fuzz");
       http::ArmApiOptions options;
       options.manual_clock = &clock;

@@ -148,8 +148,8 @@ class ScenarioTest : public ::testing::TestWithParam<Param> {
     store_ = std::move(store).value();
     service_ = std::make_unique<core::ResourceService>(*store_, clock_, *random_,
                                                        core::PolicyCatalog::Builtin());
-    ASSERT_OK(service_->PutTenant(kTenant, R"({"displayName":"Reprieve"})"));
-    ASSERT_OK(service_->PutSubscription(
+    ASSERT_OK(service_->tenancy().PutTenant(kTenant, R"({"displayName":"Reprieve"})"));
+    ASSERT_OK(service_->tenancy().PutSubscription(
         kSubscription, kTenant,
         std::string(R"({"tenantId":")") + kTenant + R"(","displayName":"Reprieve default"})"));
     sweeper_ = std::make_unique<core::PurgeSweeper>(*store_, clock_, core::PolicyCatalog::Builtin(),

@@ -223,6 +223,19 @@ TEST_F(EventsTest, AFailedOperationRaisesTheFailureEventWhenItEnds) {
   EXPECT_EQ(types, (std::vector<std::string>{"Microsoft.Resources.ResourceDeleteFailure"}));
 }
 
+TEST_F(EventsTest, ACreateSetToFailRaisesTheWriteFailureAndNothingElse) {
+  Invocation failing = Request("c1", "PUT", "Microsoft.CognitiveServices/accounts/write");
+  failing.plan.kind = OperationKind::kCreate;
+  failing.plan.error_code = "InternalServerError";
+  failing.plan.error_message = "it failed";
+  ASSERT_OK(service_.Put({Account("acct"), "eastus", R"({"kind":"A"})", false, "", "tester",
+                          failing, {}}));
+  EXPECT_THAT(service_.Get(Account("acct")), testutil::StatusIs(StatusCode::kNotFound));
+  std::vector<std::string> types;
+  for (const LifecycleEvent& e : Outbox(clock_.Now())) types.push_back(e.event_type);
+  EXPECT_EQ(types, (std::vector<std::string>{"Microsoft.Resources.ResourceWriteFailure"}));
+}
+
 TEST_F(EventsTest, EachSubscriptionGetsWhatItsFiltersLetThrough) {
   Subscribe("all");
   Subscribe("lifecycle", {"Reprieve.Lifecycle.ResourceSoftDeleted"});

@@ -29,9 +29,9 @@ class RaceTest : public ::testing::Test {
     store_ = std::move(store).value();
     service_ = std::make_unique<ResourceService>(*store_, clock_, *random_,
                                                  PolicyCatalog::Builtin());
-    ASSERT_OK(service_->PutTenant("t", "{}"));
-    ASSERT_OK(service_->PutSubscription(kSub, "t", "{}"));
-    ASSERT_OK(service_->PutResourceGroup(kSub, "rg", "eastus", "{}", "t"));
+    ASSERT_OK(service_->tenancy().PutTenant("t", "{}"));
+    ASSERT_OK(service_->tenancy().PutSubscription(kSub, "t", "{}"));
+    ASSERT_OK(service_->tenancy().PutResourceGroup(kSub, "rg", "eastus", "{}", "t"));
   }
 
   static ResourceId Account(const std::string& name, const std::string& rg = "rg") {
@@ -145,7 +145,7 @@ TEST_F(RaceTest, CreatesRacingARecoverAreRefusedUntilItWinsThenUpdate) {
 TEST_F(RaceTest, GroupDeleteNeverLeavesALiveResourceWithoutItsGroup) {
   for (int round = 0; round < 10; ++round) {
     const std::string rg = "group" + std::to_string(round);
-    ASSERT_OK(service_->PutResourceGroup(kSub, rg, "eastus", "{}", "t"));
+    ASSERT_OK(service_->tenancy().PutResourceGroup(kSub, rg, "eastus", "{}", "t"));
     Race([&](int i) {
       if (i == 0) {
         (void)service_->DeleteResourceGroup(kSub, rg, "t", std::nullopt);
@@ -153,7 +153,7 @@ TEST_F(RaceTest, GroupDeleteNeverLeavesALiveResourceWithoutItsGroup) {
         (void)Put("acct" + std::to_string(i), false, rg);
       }
     });
-    const bool group_exists = service_->GetResourceGroup(kSub, rg).has_value();
+    const bool group_exists = service_->tenancy().GetResourceGroup(kSub, rg).has_value();
     for (int i = 1; i < kThreads; ++i) {
       auto record = store_->Get(Account("acct" + std::to_string(i), rg).Key());
       if (record.has_value() && record->state == LifecycleState::kActive) {

@@ -96,7 +96,7 @@ TEST_F(ServiceTest, RestoreNeedsTheGroupRecreatedFirst) {
   EXPECT_EQ(gone.soft_deleted, 1);
   EXPECT_THAT(Restore("acct"), StatusIs(StatusCode::kNotFound, "ResourceGroupNotFound"));
   EXPECT_OK(service_.GetDeleted(accounts(), Ref("acct")));
-  ASSERT_OK(service_.PutResourceGroup(kSub, kRg, "eastus", "{}", "t"));
+  ASSERT_OK(service_.tenancy().PutResourceGroup(kSub, kRg, "eastus", "{}", "t"));
   EXPECT_OK(Restore("acct"));
   EXPECT_OK(service_.Get(Account("acct")));
 }
@@ -145,7 +145,7 @@ TEST_F(ServiceTest, GroupDeleteRemovesTheGroupAndSoftDeletesItsResources) {
   ASSERT_OK_AND_ASSIGN(GroupDeleteOutcome outcome,
                        service_.DeleteResourceGroup(kSub, kRg, "t", std::nullopt));
   EXPECT_EQ(outcome.soft_deleted, 2);
-  EXPECT_THAT(service_.GetResourceGroup(kSub, kRg),
+  EXPECT_THAT(service_.tenancy().GetResourceGroup(kSub, kRg),
               StatusIs(StatusCode::kNotFound, "ResourceGroupNotFound"));
   ASSERT_OK_AND_ASSIGN(Page deleted, service_.ListDeleted(accounts(), kSub, std::nullopt, "", 10));
   EXPECT_EQ(deleted.items.size(), 2u);

@@ -24,9 +24,9 @@ class ServiceTest : public ::testing::Test {
         service_(*store_, clock_, *random_, PolicyCatalog::Builtin()) {}
 
   void SetUp() override {
-    ASSERT_OK(service_.PutTenant("t1", "{}"));
-    ASSERT_OK(service_.PutSubscription(kSub, "t1", "{}"));
-    ASSERT_OK(service_.PutResourceGroup(kSub, kRg, "eastus", "{}", "tester"));
+    ASSERT_OK(service_.tenancy().PutTenant("t1", "{}"));
+    ASSERT_OK(service_.tenancy().PutSubscription(kSub, "t1", "{}"));
+    ASSERT_OK(service_.tenancy().PutResourceGroup(kSub, kRg, "eastus", "{}", "tester"));
   }
 
   static ResourceId Account(const std::string& name, const std::string& rg = kRg) {

@@ -451,9 +451,9 @@ class AuthorizationMatrixTest : public ::testing::Test {
         store_(store::NewMemoryStore()),
         random_(NewSystemRandom()),
         service_(*store_, clock_, *random_, core::PolicyCatalog::Builtin()) {
-    EXPECT_TRUE(service_.PutTenant(kTenant, "{}").has_value());
+    EXPECT_TRUE(service_.tenancy().PutTenant(kTenant, "{}").has_value());
     for (const char* sub : {kSub, kOtherSub}) {
-      EXPECT_TRUE(service_.PutSubscription(sub, kTenant, "{}").has_value());
+      EXPECT_TRUE(service_.tenancy().PutSubscription(sub, kTenant, "{}").has_value());
     }
     http::ArmApiOptions options;
     options.manual_clock = &clock_;

@@ -81,8 +81,8 @@ class TokenValidationTest : public ::testing::Test {
     random_ = NewSystemRandom();
     service_ = std::make_unique<core::ResourceService>(*store_, *clock_, *random_,
                                                        core::PolicyCatalog::Builtin());
-    ASSERT_TRUE(service_->PutTenant(kTenant, "{}").has_value());
-    ASSERT_TRUE(service_->PutSubscription(kSub, kTenant, "{}").has_value());
+    ASSERT_TRUE(service_->tenancy().PutTenant(kTenant, "{}").has_value());
+    ASSERT_TRUE(service_->tenancy().PutSubscription(kSub, kTenant, "{}").has_value());
     http::ArmApiOptions options;
     options.manual_clock = clock_.get();
     options.default_tenant = kTenant;

@@ -31,12 +31,12 @@ namespace reprieve::app {
 namespace {
 
 Status EnsureDefaultTenancy(core::ResourceService& service) {
-  auto existing = service.GetSubscription(kDefaultSubscription);
+  auto existing = service.tenancy().GetSubscription(kDefaultSubscription);
   if (existing.has_value()) return OkStatus();
   if (existing.status().code() != StatusCode::kNotFound) return existing.status();
   REPRIEVE_RETURN_IF_ERROR(
-      service.PutTenant(kDefaultTenant, R"({"displayName":"Reprieve"})").status());
-  return service
+      service.tenancy().PutTenant(kDefaultTenant, R"({"displayName":"Reprieve"})").status());
+  return service.tenancy()
       .PutSubscription(kDefaultSubscription, kDefaultTenant,
                        std::string(R"({"tenantId":")") + kDefaultTenant +
                            R"(","displayName":"Reprieve default","state":"Enabled"})")

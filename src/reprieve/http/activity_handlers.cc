@@ -244,7 +244,7 @@ HandlerResult ActivityLog(ApiState& state, const RequestContext& ctx) {
   if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
   REPRIEVE_RETURN_IF_ERROR(RequireAnyApiVersion(ctx));
   REPRIEVE_ASSIGN_OR_RETURN(const core::ResourceRecord subscription,
-                            state.service.GetSubscription(ctx.segments[1]));
+                            state.service.tenancy().GetSubscription(ctx.segments[1]));
   const auto filter = ctx.Query("$filter");
   if (!filter) return BadFilter("$filter is required");
   REPRIEVE_ASSIGN_OR_RETURN(core::ActivityQuery query, ParseActivityFilter(*filter, ctx.now));

@@ -62,7 +62,7 @@ core::TransportAnswer AnswerOf(const OutboundResponse& response) {
 
 std::function<std::string(const std::string&)> TenantLookup(core::ResourceService& service) {
   return [&service](const std::string& subscription) -> std::string {
-    auto record = service.GetSubscription(subscription);
+    auto record = service.tenancy().GetSubscription(subscription);
     return record.has_value() ? internal::SubscriptionTenant(*record) : "";
   };
 }

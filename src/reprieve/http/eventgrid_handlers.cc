@@ -40,9 +40,9 @@ Status BadRequest(const std::string& message, const std::string& target = "") {
 // after checking that it exists.
 Result<std::string> ScopeOf(ApiState& state, const RequestContext& ctx) {
   const std::string& subscription = ctx.segments[1];
-  REPRIEVE_RETURN_IF_ERROR(state.service.GetSubscription(subscription).status());
+  REPRIEVE_RETURN_IF_ERROR(state.service.tenancy().GetSubscription(subscription).status());
   if (ctx.segments.size() > 2 && EqualsIgnoreCase(ctx.segments[2], "resourceGroups")) {
-    REPRIEVE_RETURN_IF_ERROR(state.service.GetResourceGroup(subscription, ctx.segments[3]).status());
+    REPRIEVE_RETURN_IF_ERROR(state.service.tenancy().GetResourceGroup(subscription, ctx.segments[3]).status());
     return "/subscriptions/" + subscription + "/resourceGroups/" + ctx.segments[3];
   }
   return "/subscriptions/" + subscription;

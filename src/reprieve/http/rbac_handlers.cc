@@ -171,7 +171,7 @@ HandlerResult PutAssignment(ApiState& state, RequestContext& ctx, const Operatio
   }
   const std::string subscription = SubscriptionIdOf(op.scope);
   if (!subscription.empty()) {
-    REPRIEVE_RETURN_IF_ERROR(state.service.GetSubscription(subscription).status());
+    REPRIEVE_RETURN_IF_ERROR(state.service.tenancy().GetSubscription(subscription).status());
   }
   for (const core::ResourceRecord& record : snapshot.assignment_records) {
     const core::RoleAssignment a = AssignmentFromRecord(record);

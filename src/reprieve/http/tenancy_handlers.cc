@@ -97,7 +97,7 @@ json::object ProviderObject(const ApiState& state, const std::string& subscripti
 HandlerResult Providers(ApiState& state, const RequestContext& ctx) {
   const auto& seg = ctx.segments;
   REPRIEVE_RETURN_IF_ERROR(RequireApiVersion(ctx, ResourcesPolicy(state)));
-  REPRIEVE_RETURN_IF_ERROR(state.service.GetSubscription(seg[1]).status());
+  REPRIEVE_RETURN_IF_ERROR(state.service.tenancy().GetSubscription(seg[1]).status());
   if (seg.size() == 3) {
     if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
     json::array providers;
@@ -122,12 +122,12 @@ HandlerResult Subscriptions(ApiState& state, const RequestContext& ctx) {
   REPRIEVE_RETURN_IF_ERROR(RequireApiVersion(ctx, ResourcesPolicy(state)));
   if (ctx.segments.size() == 2) {
     REPRIEVE_ASSIGN_OR_RETURN(const core::ResourceRecord record,
-                              state.service.GetSubscription(ctx.segments[1]));
+                              state.service.tenancy().GetSubscription(ctx.segments[1]));
     return JsonResponse(200, SubscriptionObject(record));
   }
   REPRIEVE_ASSIGN_OR_RETURN(const int limit, PageSize(ctx));
   REPRIEVE_ASSIGN_OR_RETURN(const std::string after, PageCursor(ctx));
-  REPRIEVE_ASSIGN_OR_RETURN(const core::Page page, state.service.ListSubscriptions(after, limit));
+  REPRIEVE_ASSIGN_OR_RETURN(const core::Page page, state.service.tenancy().ListSubscriptions(after, limit));
   json::array items;
   // A principal sees the subscriptions in which it holds a role, at any scope.
   for (const core::ResourceRecord& record : page.items) {
@@ -154,7 +154,7 @@ HandlerResult Tenants(ApiState& state, const RequestContext& ctx) {
   REPRIEVE_RETURN_IF_ERROR(RequireApiVersion(ctx, ResourcesPolicy(state)));
   REPRIEVE_ASSIGN_OR_RETURN(const int limit, PageSize(ctx));
   REPRIEVE_ASSIGN_OR_RETURN(const std::string after, PageCursor(ctx));
-  REPRIEVE_ASSIGN_OR_RETURN(const core::Page page, state.service.ListTenants(after, limit));
+  REPRIEVE_ASSIGN_OR_RETURN(const core::Page page, state.service.tenancy().ListTenants(after, limit));
   json::array items;
   for (const core::ResourceRecord& record : page.items) items.push_back(TenantObject(record));
   return ListResponse(ctx, std::move(items), page);
@@ -198,13 +198,13 @@ HandlerResult ResourceGroup(ApiState& state, const RequestContext& ctx) {
     REPRIEVE_ASSIGN_OR_RETURN(const std::string stored, GroupBody(body));
     REPRIEVE_ASSIGN_OR_RETURN(
         const core::PutOutcome outcome,
-        state.service.PutResourceGroup(subscription, name, location, stored, ctx.caller,
+        state.service.tenancy().PutResourceGroup(subscription, name, location, stored, ctx.caller,
                                        &*invocation));
     return GroupResponse(outcome.kind == core::PutOutcome::Kind::kCreated ? 201 : 200,
                          outcome.record);
   }
   if (method == "GET" || method == "HEAD") {
-    auto record = state.service.GetResourceGroup(subscription, name);
+    auto record = state.service.tenancy().GetResourceGroup(subscription, name);
     if (method == "HEAD") {
       if (record.has_value()) return EmptyResponse(204);
       return record.status();
@@ -247,7 +247,7 @@ HandlerResult ResourceGroups(ApiState& state, const RequestContext& ctx) {
   REPRIEVE_ASSIGN_OR_RETURN(const int limit, PageSize(ctx));
   REPRIEVE_ASSIGN_OR_RETURN(const std::string after, PageCursor(ctx));
   REPRIEVE_ASSIGN_OR_RETURN(const core::Page page,
-                            state.service.ListResourceGroups(ctx.segments[1], after, limit));
+                            state.service.tenancy().ListResourceGroups(ctx.segments[1], after, limit));
   json::array items;
   for (const core::ResourceRecord& record : page.items) items.push_back(GroupObject(record));
   return ListResponse(ctx, std::move(items), page);
@@ -343,7 +343,7 @@ Result<std::string> StringMember(const json::object& body, const std::string& na
 HandlerResult AdminTenant(ApiState& state, const RequestContext& ctx) {
   if (ctx.segments.size() == 3) {
     if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
-    REPRIEVE_ASSIGN_OR_RETURN(const core::Page page, state.service.ListTenants("", 1000));
+    REPRIEVE_ASSIGN_OR_RETURN(const core::Page page, state.service.tenancy().ListTenants("", 1000));
     json::array items;
     for (const core::ResourceRecord& record : page.items) items.push_back(TenantObject(record));
     return JsonResponse(200, json::object{{"value", std::move(items)}});
@@ -355,7 +355,7 @@ HandlerResult AdminTenant(ApiState& state, const RequestContext& ctx) {
   REPRIEVE_ASSIGN_OR_RETURN(const std::string name, StringMember(body, "displayName", id));
   REPRIEVE_ASSIGN_OR_RETURN(
       const core::PutOutcome outcome,
-      state.service.PutTenant(AsciiLower(id), json::serialize(json::object{{"displayName", name}})));
+      state.service.tenancy().PutTenant(AsciiLower(id), json::serialize(json::object{{"displayName", name}})));
   return JsonResponse(outcome.kind == core::PutOutcome::Kind::kCreated ? 201 : 200,
                       TenantObject(outcome.record));
 }
@@ -363,7 +363,7 @@ HandlerResult AdminTenant(ApiState& state, const RequestContext& ctx) {
 HandlerResult AdminSubscription(ApiState& state, const RequestContext& ctx) {
   if (ctx.segments.size() == 3) {
     if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
-    REPRIEVE_ASSIGN_OR_RETURN(const core::Page page, state.service.ListSubscriptions("", 1000));
+    REPRIEVE_ASSIGN_OR_RETURN(const core::Page page, state.service.tenancy().ListSubscriptions("", 1000));
     json::array items;
     for (const auto& record : page.items) items.push_back(SubscriptionObject(record));
     return JsonResponse(200, json::object{{"value", std::move(items)}});
@@ -378,7 +378,7 @@ HandlerResult AdminSubscription(ApiState& state, const RequestContext& ctx) {
   const json::object stored{{"tenantId", tenant_id}, {"displayName", name}, {"state", "Enabled"}};
   REPRIEVE_ASSIGN_OR_RETURN(
       const core::PutOutcome outcome,
-      state.service.PutSubscription(AsciiLower(id), tenant_id, json::serialize(stored)));
+      state.service.tenancy().PutSubscription(AsciiLower(id), tenant_id, json::serialize(stored)));
   return JsonResponse(outcome.kind == core::PutOutcome::Kind::kCreated ? 201 : 200,
                       SubscriptionObject(outcome.record));
 }
@@ -413,17 +413,17 @@ json::object FeatureObject(const std::string& subscription, const std::string& f
 HandlerResult Features(ApiState& state, const RequestContext& ctx) {
   const auto& seg = ctx.segments;
   REPRIEVE_RETURN_IF_ERROR(RequireFeatureApiVersion(ctx));
-  REPRIEVE_RETURN_IF_ERROR(state.service.GetSubscription(seg[1]).status());
+  REPRIEVE_RETURN_IF_ERROR(state.service.tenancy().GetSubscription(seg[1]).status());
   const size_t n = seg.size();
   if (n == 5 || n == 7) {  // lists
     if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
     json::array items;
-    for (const std::string& feature : state.service.KnownFeatures()) {
+    for (const std::string& feature : state.service.tenancy().KnownFeatures()) {
       const size_t slash = feature.find('/');
       if (n == 7 && !EqualsIgnoreCase(feature.substr(0, slash), seg[5])) continue;
       REPRIEVE_ASSIGN_OR_RETURN(
           const bool registered,
-          state.service.FeatureRegistered(seg[1], feature.substr(0, slash), feature.substr(slash + 1)));
+          state.service.tenancy().FeatureRegistered(seg[1], feature.substr(0, slash), feature.substr(slash + 1)));
       items.push_back(FeatureObject(seg[1], feature, registered));
     }
     return JsonResponse(200, json::object{{"value", std::move(items)}});
@@ -431,7 +431,7 @@ HandlerResult Features(ApiState& state, const RequestContext& ctx) {
   const std::string& ns = seg[5];
   const std::string& name = seg[7];
   std::string canonical = ns + "/" + name;
-  for (const std::string& feature : state.service.KnownFeatures()) {
+  for (const std::string& feature : state.service.tenancy().KnownFeatures()) {
     if (EqualsIgnoreCase(feature, canonical)) canonical = feature;
   }
   if (n == 9) {
@@ -443,11 +443,11 @@ HandlerResult Features(ApiState& state, const RequestContext& ctx) {
     if (ctx.request.method != "POST") return MethodNotAllowed(ctx, "POST");
     const core::Invocation invocation = InvocationOf(state, ctx);
     REPRIEVE_RETURN_IF_ERROR(
-        state.service.SetFeature(seg[1], ns, name, register_call, &invocation));
+        state.service.tenancy().SetFeature(seg[1], ns, name, register_call, &invocation));
     return JsonResponse(200, FeatureObject(seg[1], canonical, register_call));
   }
   if (ctx.request.method != "GET") return MethodNotAllowed(ctx, "GET");
-  REPRIEVE_ASSIGN_OR_RETURN(const bool registered, state.service.FeatureRegistered(seg[1], ns, name));
+  REPRIEVE_ASSIGN_OR_RETURN(const bool registered, state.service.tenancy().FeatureRegistered(seg[1], ns, name));
   return JsonResponse(200, FeatureObject(seg[1], canonical, registered));
 }
 

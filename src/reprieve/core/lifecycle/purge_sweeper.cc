@@ -1,47 +1,22 @@
 #include "reprieve/core/lifecycle/purge_sweeper.h"
 
 #include "reprieve/base/status_macros.h"
-#include "reprieve/core/events/lifecycle_events.h"
 #include "reprieve/core/lifecycle/transitions.h"
 #include "reprieve/core/authz/role.h"
 #include "reprieve/core/model/resource_id.h"
 
 namespace reprieve::core {
-namespace {
-
-// The activity-log entry of a purge the retention's end made: a documented Reprieve
-// extension (Azure logs nothing for these), one entry per purge, its id derived from the
-// record and its deletion, so the same purge always has the same entry.
-ActivityEntry ExpiryEntry(const ResourceRecord& record, const TypePolicy& policy, Timestamp now) {
-  const std::string seed =
-      record.key + "|" + std::to_string(record.deleted_at.value_or(now).time_since_epoch().count());
-  ActivityEntry entry;
-  entry.id = StableUuid(seed + "|entry");
-  entry.operation_id = StableUuid(seed + "|operation");
-  entry.correlation_id = entry.operation_id;
-  entry.subscription = record.subscription;
-  entry.resource_id = record.id;
-  if (auto id = ResourceId::Parse(record.id)) entry.resource_group = id->resource_group();
-  entry.resource_type = record.type;
-  entry.operation_name = policy.PurgeAction();
-  entry.scope = record.id;
-  entry.status = std::string(kActivitySucceeded);
-  entry.sub_status = "OK";
-  entry.caller = std::string(kReprieveCaller);
-  entry.time = now;
-  entry.properties = {{"statusCode", "OK"},
-                      {"reason", std::string(kPurgedAtExpiry)},
-                      {"scheduledPurgeDate",
-                       FormatRfc3339(record.scheduled_purge_at.value_or(now))},
-                      {"serviceRequestId", entry.operation_id}};
-  return entry;
-}
-
-}  // namespace
 
 PurgeSweeper::PurgeSweeper(ResourceStore& store, const Clock& clock,
                            const PolicyCatalog& catalog, Options options)
-    : store_(store), clock_(clock), catalog_(catalog), options_(options) {}
+    : store_(store),
+      clock_(clock),
+      catalog_(catalog),
+      options_(options),
+      random_(NewSystemRandom()),
+      journal_(*random_),
+      events_(nullptr, Duration::zero()),
+      planner_(catalog, *random_, journal_, events_) {}
 
 Result<SweepReport> PurgeSweeper::RunOnce() {
   const Timestamp now = clock_.Now();
@@ -73,16 +48,21 @@ Result<SweepReport> PurgeSweeper::RunOnce() {
     std::vector<WriteBatch> batches;
     batches.reserve(due.size());
     for (const ResourceRecord& record : due) {
-      WriteBatch batch;
-      batch.expect.push_back({record.key, Expectation::Kind::kSoftDeleted, record.version});
       const TypePolicy* policy = catalog_.Find(record.type);
-      AppendRemoval(record, policy, now, batch);
       if (policy != nullptr && record.type != kNameType && record.type != kRoleAssignmentType &&
           policy->parent_type.empty()) {
-        batch.activity.push_back(ExpiryEntry(record, *policy, now));
-        LifecycleEvents(nullptr, Duration::zero())
-            .Purged(batch, record, kReprieveCaller, kPurgedAtExpiry, now);
+        Snapshot snapshot;
+        snapshot.record = record;
+        const Actor actor{now, Principal(std::string(kReprieveCaller), PrincipalType::kApplication)};
+        REPRIEVE_ASSIGN_OR_RETURN(Planned<PurgeOutcome> planned,
+                                  planner_.Purge(*policy, snapshot, actor, kPurgedAtExpiry));
+        batches.push_back(std::move(planned.batch));
+        continue;
       }
+      // A name reservation, a role assignment or a child: removed on the same schedule.
+      WriteBatch batch;
+      batch.expect.push_back({record.key, Expectation::Kind::kSoftDeleted, record.version});
+      AppendRemoval(record, policy, now, batch);
       batches.push_back(std::move(batch));
     }
     const std::vector<Status> results = store_.ApplyEach(batches);

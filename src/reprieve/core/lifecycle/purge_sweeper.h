@@ -1,5 +1,8 @@
 // PurgeSweeper: the lifecycle engine's step. RunOnce() purges, in bounded batches, every
-// soft-deleted resource whose scheduled purge date has come (at the injected clock's now).
+// soft-deleted resource whose scheduled purge date has come (at the injected clock's now),
+// each with the Planner's Purge — the same transition as a user's purge, with reason
+// retentionExpired and Reprieve as the caller — and ends name reservations and the
+// soft-deleted role assignments and children due with them.
 //
 // It holds no thread: app/PurgeLoop calls RunOnce() periodically and whenever a manual
 // clock moves; tests call it directly. Not safe to run concurrently with itself (a second
@@ -10,8 +13,12 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include "reprieve/base/clock.h"
+#include "reprieve/base/random.h"
 #include "reprieve/base/result.h"
+#include "reprieve/core/lifecycle/planners.h"
 #include "reprieve/core/policy/policy_catalog.h"
 #include "reprieve/core/ports/resource_store.h"
 
@@ -52,6 +59,11 @@ class PurgeSweeper {
   const Clock& clock_;
   const PolicyCatalog& catalog_;
   Options options_;
+  // A purge at the end of a retention is the same planned transition as a user's.
+  std::unique_ptr<RandomSource> random_;
+  Journal journal_;
+  LifecycleEvents events_;
+  Planner planner_;
 };
 
 }  // namespace reprieve::core

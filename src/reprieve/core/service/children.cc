@@ -35,24 +35,32 @@ Result<std::vector<ResourceRecord>> Children::Of(const ResourceRecord& parent, b
   return children;
 }
 
-ParentDelete Children::OnParentDelete(const ResourceRecord& parent,
-                                      const ResourceRecord& child) const {
+ParentDelete OnParentDelete(const PolicyCatalog& catalog, const ResourceRecord& parent,
+                            const ResourceRecord& child) {
   if (child.type == kRoleAssignmentType) {
-    const TypePolicy* parent_policy = catalog_.Find(parent.type);
+    const TypePolicy* parent_policy = catalog.Find(parent.type);
     return parent_policy ? parent_policy->role_assignments_on_delete : ParentDelete::kHardDelete;
   }
-  const TypePolicy* policy = catalog_.Find(child.type);
+  const TypePolicy* policy = catalog.Find(child.type);
   return policy ? policy->on_parent_delete : ParentDelete::kHardDelete;
 }
 
-Status Children::AppendDeletion(const ResourceRecord& parent, bool soft, Timestamp now,
-                                const Principal& caller, WriteBatch& batch) const {
+Result<std::vector<ResourceRecord>> Children::All(const ResourceRecord& parent) const {
   REPRIEVE_ASSIGN_OR_RETURN(std::vector<ResourceRecord> children, Of(parent, false));
-  for (ResourceRecord& child : children) {
+  REPRIEVE_ASSIGN_OR_RETURN(std::vector<ResourceRecord> deleted, Of(parent, true));
+  for (ResourceRecord& child : deleted) children.push_back(std::move(child));
+  return children;
+}
+
+void AppendChildrenDeletion(const PolicyCatalog& catalog, const ResourceRecord& parent,
+                            const std::vector<ResourceRecord>& children, bool soft,
+                            Timestamp now, const Principal& caller, WriteBatch& batch) {
+  for (ResourceRecord child : children) {
+    if (child.state != LifecycleState::kActive) continue;
     batch.expect.push_back({child.key, Kind::kActive, child.version});
-    const TypePolicy* policy = catalog_.Find(child.type);
+    const TypePolicy* policy = catalog.Find(child.type);
     const bool kept = soft && !child.transient &&
-                      OnParentDelete(parent, child) != ParentDelete::kHardDelete;
+                      OnParentDelete(catalog, parent, child) != ParentDelete::kHardDelete;
     if (!kept) {
       core::AppendRemoval(child, policy, now, batch);
       continue;
@@ -67,19 +75,14 @@ Status Children::AppendDeletion(const ResourceRecord& parent, bool soft, Timesta
     child.scheduled_purge_at = parent.scheduled_purge_at.value_or(now);
     batch.put.push_back(std::move(child));
   }
-  return OkStatus();
 }
 
-Status Children::AppendRemoval(const ResourceRecord& parent, Timestamp now,
-                               WriteBatch& batch) const {
-  for (const bool deleted : {false, true}) {
-    REPRIEVE_ASSIGN_OR_RETURN(const std::vector<ResourceRecord> children,
-                              Of(parent, deleted));
-    for (const ResourceRecord& child : children) {
-      core::AppendRemoval(child, catalog_.Find(child.type), now, batch);
-    }
+void AppendChildrenRemoval(const PolicyCatalog& catalog,
+                           const std::vector<ResourceRecord>& children, Timestamp now,
+                           WriteBatch& batch) {
+  for (const ResourceRecord& child : children) {
+    AppendRemoval(child, catalog.Find(child.type), now, batch);
   }
-  return OkStatus();
 }
 
 }  // namespace reprieve::core

@@ -7,20 +7,18 @@ namespace reprieve::core {
 
 using Kind = Expectation::Kind;
 
-Status Names::Claim(const TypePolicy& policy, const ResourceRecord& record,
-                    WriteBatch& batch) const {
+Status ClaimName(const TypePolicy& policy, const ResourceRecord& record,
+                 const std::optional<ResourceRecord>& name,
+                 const std::optional<ResourceRecord>& owner, WriteBatch& batch) {
   if (policy.name_scope != NameScope::kGlobal) return OkStatus();
   const std::string key = NameKey(policy.type, record.name);
-  auto name = store_.Get(key);
   if (!name.has_value()) {
-    if (name.status().code() != StatusCode::kNotFound) return name.status();
     batch.expect.push_back({key, Kind::kAbsent, 0});
     batch.put.push_back(NameRecordFor(record, record.created_at));
     return OkStatus();
   }
   if (name->state == LifecycleState::kActive) {
     if (AsciiLower(name->id) == record.key) return OkStatus();  // ours already
-    auto owner = store_.Get(AsciiLower(name->id));
     if (owner.has_value() && owner->state == LifecycleState::kSoftDeleted) {
       if (policy.name_held_while_deleted) {
         return policy.name_held.Render(owner->id, owner->name, policy.type);
@@ -52,12 +50,11 @@ Status Names::Claim(const TypePolicy& policy, const ResourceRecord& record,
   return OkStatus();
 }
 
-Status Names::Keep(const TypePolicy& policy, const ResourceRecord& deleted,
-                   WriteBatch& batch) const {
+Status KeepName(const TypePolicy& policy, const ResourceRecord& deleted,
+                const std::optional<ResourceRecord>& name, WriteBatch& batch) {
   if (policy.name_scope != NameScope::kGlobal) return OkStatus();
   // A type whose deleted resources do not hold their names may have lost it meanwhile.
   const std::string name_key = NameKey(policy.type, deleted.name);
-  auto name = store_.Get(name_key);
   if (!name.has_value() || name->state != LifecycleState::kActive ||
       AsciiLower(name->id) != deleted.key) {
     return policy.name_taken.Render(name.has_value() ? name->id : deleted.id, deleted.name,

@@ -1,10 +1,11 @@
 // ResourceService: ARM semantics for PUT / GET / PATCH / DELETE / LIST / recover / purge of
-// resources, resource groups, subscriptions and tenants, over the ResourceStore port.
-//
-// Every lifecycle transition is one store transaction guarded by the state it starts from
-// (see ports/resource_store.h); when a guard fails because another request won the race, the
-// service re-reads and decides again, so a request either takes effect completely or is
-// answered with the error its loser's view implies (never half-applied).
+// resources and the delete of resource groups, over the ResourceStore port: the runner of
+// the lifecycle's planners (core/lifecycle/planners.h). Each transition loads the snapshot
+// its planner reads, plans, and commits the plan as one store transaction guarded by the
+// state it was planned from; when a guard fails because another request won the race, it
+// loads and plans again, so a request either takes effect completely or is answered with
+// the error its loser's view implies (never half-applied). Tenancy (subscriptions, groups,
+// features) is tenancy()'s; access keys are core/service/access_keys.
 //
 // Safe for concurrent use. Holds references: the store, clock, random source and catalog
 // must outlive it.
@@ -30,71 +31,11 @@
 #include "reprieve/core/service/children.h"
 #include "reprieve/core/service/invocation.h"
 #include "reprieve/core/service/journal.h"
-#include "reprieve/core/service/names.h"
+#include "reprieve/core/service/tenancy.h"
+#include "reprieve/core/service/access_keys.h"
+#include "reprieve/core/lifecycle/planners.h"
 
 namespace reprieve::core {
-
-// Lifecycle facts the edge read from a request body, where the type's policy points.
-struct ResourceFacts {
-  std::optional<Duration> retention;    // the retention property, when given
-  std::optional<bool> purge_protected;  // the purge protection property, when given
-  bool customer_managed_key = false;
-  bool transient = false;
-  std::vector<std::string> dependencies;  // see ResourceRecord::dependencies
-};
-
-struct PutRequest {
-  ResourceId id;
-  std::string location;
-  std::string body;      // JSON object text: the caller-owned envelope to store
-  bool restore = false;  // the type's recover signal was set (properties.restore / createMode)
-  std::string restore_reference;  // kRestoreReference: the reference the caller named
-  Principal caller;
-  // Creates and recovers are operations (an update of a live resource is not).
-  std::optional<Invocation> operation;
-  ResourceFacts facts;
-};
-
-// What a PATCH makes of the current record: its new body, and for a resource the facts the
-// policy reads from it.
-struct BodyChange {
-  std::string body;
-  std::optional<ResourceFacts> facts;
-};
-
-struct DeleteRequest {
-  ResourceId id;
-  Principal caller;
-  std::optional<Invocation> operation;
-  std::string api_version;         // types that soft-delete only from some version on
-  bool force_purge = false;        // the type's force-purge parameter was true
-  bool delete_dependents = false;  // the type's delete-dependents parameter was true
-};
-
-struct PutOutcome {
-  enum class Kind { kCreated, kUpdated, kRestored };
-  ResourceRecord record;
-  Kind kind = Kind::kCreated;
-  // A restore: the children that came back, those re-created, and those that could not be
-  // (id, why).
-  std::vector<std::string> restored_children = {};
-  std::vector<std::string> recreated_children = {};
-  std::vector<std::pair<std::string, std::string>> not_recreated_children = {};
-  // The operation committed with it (a create or recover that was given one).
-  std::optional<OperationRecord> operation = std::nullopt;
-};
-
-struct DeleteOutcome {
-  bool existed = false;       // false: nothing live had this id (ARM answers 204)
-  bool soft_deleted = false;  // true: the record is now soft-deleted, not gone
-  std::optional<ResourceRecord> record;
-  std::vector<std::string> dependents_deleted;  // ids deleted with it (delete_dependents)
-  std::optional<OperationRecord> operation;     // committed with it, when one was given
-};
-
-struct PurgeOutcome {
-  std::optional<OperationRecord> operation;  // committed with it, when one was given
-};
 
 struct GroupDeleteOutcome {
   int deleted = 0;       // resources removed for good
@@ -111,8 +52,6 @@ struct DeletedRef {
   bool any_location = false;   // kResourceGroup routes name no location
 };
 
-using AccessKeys = std::vector<std::pair<std::string, std::string>>;  // (name, value)
-
 class ResourceService {
  public:
   // `purge_warning`: how long before a scheduled purge its PurgeScheduled event is due.
@@ -127,25 +66,10 @@ class ResourceService {
   AccessRecords& access() { return access_; }
   const Clock& clock() const { return clock_; }
 
-  // ---- tenants and subscriptions ----
-  // Creates or replaces a tenant / subscription record. `body` is the wire document.
-  // PutSubscription: kNotFound (TenantNotFound) if the tenant does not exist.
-  Result<PutOutcome> PutTenant(const std::string& tenant_id, const std::string& body);
-  Result<PutOutcome> PutSubscription(const std::string& subscription_id,
-                                     const std::string& tenant_id, const std::string& body);
-  // kNotFound (SubscriptionNotFound) if absent.
-  Result<ResourceRecord> GetSubscription(const std::string& subscription_id);
-  Result<Page> ListSubscriptions(const std::string& after, int limit);
-  Result<Page> ListTenants(const std::string& after, int limit);
+  // Tenants, subscriptions, resource groups and feature enrolment.
+  Tenancy& tenancy() { return tenancy_; }
 
   // ---- resource groups ----
-  Result<PutOutcome> PutResourceGroup(const std::string& subscription, const std::string& name,
-                                      const std::string& location, const std::string& body,
-                                      const Principal& caller,
-                                      const Invocation* invocation = nullptr);
-  // kNotFound (ResourceGroupNotFound).
-  Result<ResourceRecord> GetResourceGroup(const std::string& subscription,
-                                          const std::string& name);
   // Deletes the group and everything in it: soft-delete types become soft-deleted and stay
   // recoverable once a group of that name exists again; others are removed. Already
   // soft-deleted resources keep their schedule. kNotFound if the group does not exist.
@@ -160,8 +84,6 @@ class ResourceService {
   // Finishes the operations in progress whose end has come (at most `limit`), each in one
   // transaction with its effect; returns how many it finished.
   Result<int> RunDueOperations(int limit);
-  Result<Page> ListResourceGroups(const std::string& subscription, const std::string& after,
-                                  int limit);
 
   // ---- resources ----
   // Create, update (replace) or recover. Errors: kInvalidArgument (bad name),
@@ -206,19 +128,6 @@ class ResourceService {
   Result<PurgeOutcome> Purge(const TypePolicy& policy, const DeletedRef& ref,
                              std::optional<Invocation> operation);
 
-  // ---- preview features (Microsoft.Features) ----
-  // Enrols / withdraws the subscription. kNotFound (FeatureNotFound) for a feature no type
-  // of the catalog has.
-  Status SetFeature(const std::string& subscription, const std::string& provider_namespace,
-                    const std::string& feature, bool registered,
-                    const Invocation* invocation = nullptr);
-  // Whether the subscription is enrolled. kNotFound (FeatureNotFound) as above.
-  Result<bool> FeatureRegistered(const std::string& subscription,
-                                 const std::string& provider_namespace,
-                                 const std::string& feature);
-  // "Namespace/feature" of every feature the catalog's types use.
-  std::vector<std::string> KnownFeatures() const;
-
   // ---- access keys ----
   Result<AccessKeys> ListKeys(const ResourceId& id);
   // kInvalidArgument if the type has no key of that name (case-insensitive).
@@ -234,17 +143,13 @@ class ResourceService {
 
  private:
   const TypePolicy& PolicyFor(const ResourceId& id) const;
-  // Writes `change` over `current`, guarded by its version (kAborted if it moved).
-  Result<ResourceRecord> Update(const ResourceRecord& current, const BodyChange& change,
-                                const Principal& caller, const Invocation* invocation);
-  // Creates `fresh` (version 1) or replaces the body of the active record with its key,
-  // guarded by `also_expect`; `check`, if set, may refuse the update of an existing record.
-  Result<PutOutcome> Upsert(const ResourceRecord& fresh, const std::string& body,
-                            const Principal& caller, const std::vector<Expectation>& also_expect,
-                            const std::function<Status(const ResourceRecord&)>& check,
-                            const Invocation* invocation = nullptr);
-  Status RequireSubscription(const std::string& subscription);
-  Result<ResourceRecord> RequireGroup(const ResourceId& id);
+  // The record with `key`, or nullopt if there is none.
+  Result<std::optional<ResourceRecord>> Find(const std::string& key);
+  // The snapshot's name record (and the resource it names, when another) for `name`.
+  Status LoadName(const TypePolicy& policy, const std::string& name, const std::string& key,
+                  Snapshot& snapshot);
+  // What each dependency of `record` resolves to now, appended to the snapshot.
+  Status LoadDependencies(const ResourceRecord& record, Snapshot& snapshot);
   Result<PutOutcome> PutOnce(const PutRequest& request, const TypePolicy& policy);
   // `finishing`: the running delete operation this call ends (its marker is expected).
   Result<DeleteOutcome> DeleteOnce(const DeleteRequest& request,
@@ -252,9 +157,6 @@ class ResourceService {
   Result<PurgeOutcome> PurgeOnce(const TypePolicy& policy, const ResourceRecord& record,
                                  const std::optional<Invocation>& start,
                                  const OperationRecord* finishing);
-  // Commits `op` (deferred) and, while it runs, its marker on `record` (in state `expected`).
-  Status BeginOperation(const OperationRecord& op, const ResourceRecord& record,
-                        Expectation::Kind expected, const Invocation& invocation);
   // kConflict while `ref` names a live resource whose delete is running.
   Status RefuseWhileDeleting(const TypePolicy& policy, const DeletedRef& ref);
   // ok if no operation is running on `record`. A running one answers kConflict; one whose end
@@ -267,22 +169,10 @@ class ResourceService {
   Status EndOperation(const OperationRecord& op, OperationStatus status, const Status& error);
   // `record` as stored, with any operation due on it finished first.
   Result<ResourceRecord> Settled(Result<ResourceRecord> record);
-  // Whether deleting `record` now keeps it soft-deleted.
-  Result<bool> SoftDeletes(const TypePolicy& policy, const ResourceRecord& record,
-                           const DeleteRequest& request);
-  // ok if every dependency of `record` is active; else the error naming the first that is not.
-  Status RequireDependencies(const ResourceRecord& record);
-  Status ValidateFacts(const TypePolicy& policy, const ResourceFacts& facts,
-                       const ResourceRecord* existing);
   // Applies `batch` and, when it moved RBAC records, tells access() they changed.
   Status Commit(const WriteBatch& batch);
-  // kFailedPrecondition (PurgeProtected) while `record`'s purge protection holds at `now`.
-  static Status RefusePurgeWhileProtected(const ResourceRecord& record, Timestamp now);
   Result<GroupDeleteOutcome> DeleteGroupOnce(const ResourceId& group, const Principal& caller,
                                              const std::optional<Invocation>& operation);
-  Result<AccessKeys> KeysOf(const ResourceRecord& record) const;
-  std::string NewEtag();
-  std::string NewSecrets(const TypePolicy& policy);
 
   ResourceStore& store_;
   const Clock& clock_;
@@ -292,16 +182,11 @@ class ResourceService {
   LifecycleEvents events_;
   AccessRecords access_;
   Children children_;
-  Names names_;
+  Tenancy tenancy_;
+  Planner planner_;
 };
-
-// The reference a soft-deleted record is restored by (RecoverMechanism::kRestoreReference):
-// "{name}|{deletion time}".
-std::string RestoreReference(const ResourceRecord& record);
 
 // Status messages ARM uses, shared with the HTTP layer's tests.
 Status ResourceNotFound(const ResourceId& id);
-Status ResourceGroupNotFound(const std::string& name);
-Status SubscriptionNotFound(const std::string& subscription);
 
 }  // namespace reprieve::core
