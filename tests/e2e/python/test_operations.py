@@ -7,6 +7,7 @@ clock past its end, so "still running" is checked after the poller has polled fo
 """
 
 import time
+import threading
 import unittest
 
 from azure.core.credentials import AccessToken
@@ -152,7 +153,18 @@ class AzNoWaitTest(AzServerTest):
         self.az("keyvault", "create", "-g", RG, "-n", name, "-l", LOCATION,
                 "--no-self-perms", "--no-wait")
         self.assertEqual(self.state(name), "RegisteringDns")
+        # `az keyvault wait --created` polls until the create has ended: only the clock ends it.
+        waited = {}
+        waiter = threading.Thread(target=lambda: waited.update(done=self.cli.run(
+            "admin", "keyvault", "wait", "-g", RG, "-n", name, "--created", "--interval", "1",
+            "--timeout", "60")))
+        waiter.start()
+        waiter.join(timeout=3)
+        self.assertTrue(waiter.is_alive(), "az keyvault wait returned before the create ended")
         self.advance("PT2M")
+        waiter.join(timeout=30)
+        self.assertFalse(waiter.is_alive(), "az keyvault wait did not see the create end")
+        self.assertEqual(waited["done"].returncode, 0, waited["done"].stderr)
         self.assertEqual(self.state(name), "Succeeded")
         self.az("keyvault", "delete", "-g", RG, "-n", name)
         self.az("keyvault", "recover", "-n", name, "--no-wait")
