@@ -99,10 +99,7 @@ class EventsTest : public ServiceTest {
     record.body = "{}";
     record.secrets = EncodeEventSubscription(sub);
     record.version = 1;
-    WriteBatch batch;
-    batch.expect.push_back({record.key, Expectation::Kind::kAbsent, 0});
-    batch.put.push_back(record);
-    ASSERT_OK(store_->Apply(batch));
+    ASSERT_OK(service_.access().Create(record, "EventSubscriptionAlreadyExists"));
   }
 
   EventSubscriptionState StateOf(const std::string& name) {
@@ -141,6 +138,7 @@ class EventsTest : public ServiceTest {
 };
 
 TEST_F(EventsTest, ASoftDeleteAnnouncesItselfAndSchedulesThePurgeWarningADayAhead) {
+  Subscribe("all");
   ASSERT_OK(Create("acct"));
   ASSERT_OK(service_.Delete(Del(Account("acct"))));
   // Cognitive Services keeps a deleted account 48 hours: the warning is due 24 hours
@@ -164,6 +162,7 @@ TEST_F(EventsTest, ASoftDeleteAnnouncesItselfAndSchedulesThePurgeWarningADayAhea
 }
 
 TEST_F(EventsTest, ARecoverCancelsTheWarningAndAnnouncesTheRecovery) {
+  Subscribe("all");
   ASSERT_OK(Create("acct"));
   ASSERT_OK(service_.Delete(Del(Account("acct"))));
   clock_.Advance(hours(1));
@@ -175,6 +174,7 @@ TEST_F(EventsTest, ARecoverCancelsTheWarningAndAnnouncesTheRecovery) {
 }
 
 TEST_F(EventsTest, AUsersPurgeCancelsTheWarningAndSaysWhoPurged) {
+  Subscribe("all");
   ASSERT_OK(Create("acct"));
   ASSERT_OK(service_.Delete(Del(Account("acct"))));
   ASSERT_OK(service_.Purge(accounts(), Ref("acct"), Request("p1", "DELETE", "purge")));
@@ -189,6 +189,7 @@ TEST_F(EventsTest, AUsersPurgeCancelsTheWarningAndSaysWhoPurged) {
 }
 
 TEST_F(EventsTest, AnArmMutationRaisesAzuresResourceEventWithTheActivityLogsIds) {
+  Subscribe("all");
   ASSERT_OK(Create("acct"));
   ASSERT_OK(service_.Delete(
       Del(Account("acct"), Request("d1", "DELETE", "Microsoft.CognitiveServices/accounts/delete"))));
@@ -208,6 +209,7 @@ TEST_F(EventsTest, AnArmMutationRaisesAzuresResourceEventWithTheActivityLogsIds)
 }
 
 TEST_F(EventsTest, AFailedOperationRaisesTheFailureEventWhenItEnds) {
+  Subscribe("all");
   ASSERT_OK(Create("acct"));
   Invocation failing = Request("d1", "DELETE", "Microsoft.CognitiveServices/accounts/delete");
   failing.plan.duration = minutes(2);
@@ -224,6 +226,7 @@ TEST_F(EventsTest, AFailedOperationRaisesTheFailureEventWhenItEnds) {
 }
 
 TEST_F(EventsTest, ACreateSetToFailRaisesTheWriteFailureAndNothingElse) {
+  Subscribe("all");
   Invocation failing = Request("c1", "PUT", "Microsoft.CognitiveServices/accounts/write");
   failing.plan.kind = OperationKind::kCreate;
   failing.plan.error_code = "InternalServerError";
@@ -234,6 +237,23 @@ TEST_F(EventsTest, ACreateSetToFailRaisesTheWriteFailureAndNothingElse) {
   std::vector<std::string> types;
   for (const LifecycleEvent& e : Outbox(clock_.Now())) types.push_back(e.event_type);
   EXPECT_EQ(types, (std::vector<std::string>{"Microsoft.Resources.ResourceWriteFailure"}));
+}
+
+TEST_F(EventsTest, WithoutAnEventSubscriptionOnlyThePurgeWarningIsKept) {
+  ASSERT_OK(Create("acct"));
+  ASSERT_OK(service_.Delete(Del(Account("acct"))));
+  // Nothing listens now, so the events of now are not kept (Event Grid delivers only what
+  // happens while a subscription exists); the warning, due later, is.
+  EXPECT_TRUE(Outbox(clock_.Now()).empty());
+  const std::vector<LifecycleEvent> later = Outbox(clock_.Now() + hours(24));
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(later[0].event_type, "Reprieve.Lifecycle.PurgeScheduled");
+  // Once one listens, the events of what happens next are kept.
+  Subscribe("late");
+  ASSERT_OK(Restore("acct"));
+  std::vector<std::string> types;
+  for (const LifecycleEvent& e : Outbox(clock_.Now() + hours(72))) types.push_back(e.event_type);
+  EXPECT_EQ(types, (std::vector<std::string>{"Reprieve.Lifecycle.ResourceRecovered"}));
 }
 
 TEST_F(EventsTest, EachSubscriptionGetsWhatItsFiltersLetThrough) {

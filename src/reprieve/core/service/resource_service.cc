@@ -87,15 +87,43 @@ Status ResourceService::LoadDependencies(const ResourceRecord& record, Snapshot&
   return OkStatus();
 }
 
-Status ResourceService::Commit(const WriteBatch& batch) {
+Result<bool> ResourceService::Subscribed(const std::string& subscription) {
+  std::lock_guard lock(subscribed_mu_);
+  const uint64_t generation = access_.generation();
+  if (!subscribed_built_ || generation != subscribed_generation_) {
+    std::set<std::string> subscribed;
+    ListQuery query;
+    query.type = std::string(kEventSubscriptionType);
+    query.state = LifecycleState::kActive;
+    query.limit = 1000;
+    while (true) {
+      REPRIEVE_ASSIGN_OR_RETURN(Page page, store_.List(query));
+      for (const ResourceRecord& record : page.items) subscribed.insert(record.subscription);
+      if (page.next_after.empty()) break;
+      query.after_key = page.next_after;
+    }
+    subscribed_ = std::move(subscribed);
+    subscribed_generation_ = generation;
+    subscribed_built_ = true;
+  }
+  return subscribed_.count(subscription) != 0;
+}
+
+Status ResourceService::Commit(WriteBatch batch) {
+  const Timestamp now = clock_.Now();
+  for (auto it = batch.events.begin(); it != batch.events.end();) {
+    REPRIEVE_ASSIGN_OR_RETURN(const bool wanted, Subscribed(it->subscription));
+    it = wanted || it->due > now ? std::next(it) : batch.events.erase(it);
+  }
   REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
-  // The authorization snapshot is built from the RBAC records: a lifecycle change that
-  // moved one makes it stale.
-  const auto rbac = [](const std::string& key) {
-    return key.compare(0, kRbacKeyPrefix.size(), kRbacKeyPrefix) == 0;
+  // The authorization snapshot is built from the RBAC records, the set above from the event
+  // subscriptions: a lifecycle change that moved one makes them stale.
+  const auto access_record = [](const std::string& key) {
+    return key.compare(0, kRbacKeyPrefix.size(), kRbacKeyPrefix) == 0 ||
+           key.rfind("/reprieve/eventgrid/", 0) == 0;
   };
-  bool touched = std::any_of(batch.erase.begin(), batch.erase.end(), rbac);
-  for (const ResourceRecord& record : batch.put) touched = touched || rbac(record.key);
+  bool touched = std::any_of(batch.erase.begin(), batch.erase.end(), access_record);
+  for (const ResourceRecord& record : batch.put) touched = touched || access_record(record.key);
   if (touched) access_.Changed();
   return OkStatus();
 }
@@ -202,7 +230,7 @@ Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
     batch.operations.push_back(*outcome.operation);
     journal_.Started(batch, at_once, *group_record, &*outcome.operation, "Accepted", now);
   }
-  REPRIEVE_RETURN_IF_ERROR(Commit(batch));
+  REPRIEVE_RETURN_IF_ERROR(Commit(std::move(batch)));
   return outcome;
 }
 
@@ -237,7 +265,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
                     request.operation ? &*request.operation : nullptr};
   REPRIEVE_ASSIGN_OR_RETURN(Planned<PutOutcome> planned,
                             planner_.Put(policy, request, snapshot, actor));
-  REPRIEVE_RETURN_IF_ERROR(Commit(planned.batch));
+  REPRIEVE_RETURN_IF_ERROR(Commit(std::move(planned.batch)));
   return std::move(planned.outcome);
 }
 
@@ -266,7 +294,7 @@ Result<ResourceRecord> ResourceService::Modify(
     const Actor actor{clock_.Now(), caller, invocation};
     REPRIEVE_ASSIGN_OR_RETURN(Planned<ResourceRecord> planned,
                               planner_.Update(current, changed, actor));
-    REPRIEVE_RETURN_IF_ERROR(Commit(planned.batch));
+    REPRIEVE_RETURN_IF_ERROR(Commit(std::move(planned.batch)));
     return planned.outcome;
   });
 }
@@ -299,7 +327,7 @@ Result<DeleteOutcome> ResourceService::DeleteOnce(const DeleteRequest& request,
   REPRIEVE_ASSIGN_OR_RETURN(Planned<DeleteOutcome> planned,
                             planner_.Delete(policy, request, snapshot, actor));
   if (!planned.outcome.existed) return std::move(planned.outcome);
-  REPRIEVE_RETURN_IF_ERROR(Commit(planned.batch));
+  REPRIEVE_RETURN_IF_ERROR(Commit(std::move(planned.batch)));
   DeleteOutcome outcome = std::move(planned.outcome);
   // A delete that runs on (or is set to fail) has only begun: its end does the rest.
   if (request.operation && finishing == nullptr && request.operation->deferred()) return outcome;
@@ -433,7 +461,7 @@ Result<PurgeOutcome> ResourceService::PurgeOnce(const TypePolicy& policy,
                     finishing};
   REPRIEVE_ASSIGN_OR_RETURN(Planned<PurgeOutcome> planned,
                             planner_.Purge(policy, snapshot, actor, kPurgedByUser));
-  REPRIEVE_RETURN_IF_ERROR(Commit(planned.batch));
+  REPRIEVE_RETURN_IF_ERROR(Commit(std::move(planned.batch)));
   return std::move(planned.outcome);
 }
 
@@ -509,7 +537,7 @@ Status ResourceService::EndOperation(const OperationRecord& op, OperationStatus 
                                      target->version});
              batch.put.push_back(std::move(unmarked));
            }
-           REPRIEVE_RETURN_IF_ERROR(Commit(batch));
+           REPRIEVE_RETURN_IF_ERROR(Commit(std::move(batch)));
            return true;
          })
       .status();
@@ -626,7 +654,7 @@ Result<AccessKeys> ResourceService::RegenerateKey(const ResourceId& id, const st
     if (invocation != nullptr) {
       journal_.Started(batch, *invocation, record, nullptr, "OK", record.changed_at);
     }
-    REPRIEVE_RETURN_IF_ERROR(Commit(batch));
+    REPRIEVE_RETURN_IF_ERROR(Commit(std::move(batch)));
     return keys;
   });
 }

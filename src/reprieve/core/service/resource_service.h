@@ -12,6 +12,8 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
+#include <set>
 #include <optional>
 #include <string>
 #include <utility>
@@ -169,8 +171,13 @@ class ResourceService {
   Status EndOperation(const OperationRecord& op, OperationStatus status, const Status& error);
   // `record` as stored, with any operation due on it finished first.
   Result<ResourceRecord> Settled(Result<ResourceRecord> record);
-  // Applies `batch` and, when it moved RBAC records, tells access() they changed.
-  Status Commit(const WriteBatch& batch);
+  // Applies `batch` and, when it moved access records, tells access() they changed. Events
+  // due now in a subscription no event subscription listens to are left out: Event Grid
+  // delivers only what happens while a subscription exists, and most servers have none.
+  Status Commit(WriteBatch batch);
+  // Whether `subscription` (lower-case) has an event subscription, from a set rebuilt when
+  // the access records (event subscriptions are some) move.
+  Result<bool> Subscribed(const std::string& subscription);
   Result<GroupDeleteOutcome> DeleteGroupOnce(const ResourceId& group, const Principal& caller,
                                              const std::optional<Invocation>& operation);
 
@@ -184,6 +191,10 @@ class ResourceService {
   Children children_;
   Tenancy tenancy_;
   Planner planner_;
+  std::mutex subscribed_mu_;
+  uint64_t subscribed_generation_ = 0;     // guarded by subscribed_mu_
+  bool subscribed_built_ = false;          // guarded by subscribed_mu_
+  std::set<std::string> subscribed_;       // guarded by subscribed_mu_
 };
 
 // Status messages ARM uses, shared with the HTTP layer's tests.
