@@ -6,8 +6,10 @@
 
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import os from "node:os";
 import path from "node:path";
 
@@ -403,4 +405,60 @@ test("after kill -9 every committed soft delete has its events and log entries e
     JSON.stringify(figures));
   await server.stop();
   stopped = true;
+});
+
+test("https webhooks are verified: Reprieve's CA is trusted, an unknown certificate is not", async () => {
+  const { server, subscriptionId, eventgrid } = await start();
+  const tls = path.join(server.dataDir, "tls");
+  let validations = 0;
+  const handler = (req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      if (req.headers["aeg-event-type"] === "SubscriptionValidation") {
+        validations += 1;
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ validationResponse: JSON.parse(body)[0].data.validationCode }));
+        return;
+      }
+      res.writeHead(200);
+      res.end();
+    });
+  };
+  // A receiver with a certificate from Reprieve's CA (the server's own, for 127.0.0.1).
+  const trusted = https.createServer({
+    cert: fs.readFileSync(path.join(tls, "server.pem")),
+    key: fs.readFileSync(path.join(tls, "server-key.pem")),
+  }, handler);
+  await new Promise((resolve) => trusted.listen(0, "127.0.0.1", resolve));
+  cleanups.push(() => new Promise((resolve) => trusted.close(resolve)));
+  const scope = `subscriptions/${subscriptionId}`;
+  const created = await eventgrid.eventSubscriptions.beginCreateOrUpdateAndWait(scope, "tls", {
+    destination: { endpointType: "WebHook", endpointUrl: `https://127.0.0.1:${trusted.address().port}/hook` },
+  }, LRO);
+  assert.equal(created.provisioningState, "Succeeded");
+  assert.equal(validations, 1);
+
+  // A receiver with a self-signed certificate Reprieve does not know is refused.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reprieve-selfsigned-"));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+    "-nodes", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"),
+    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+    { stdio: "ignore" });
+  const unknown = https.createServer({
+    cert: fs.readFileSync(path.join(dir, "cert.pem")),
+    key: fs.readFileSync(path.join(dir, "key.pem")),
+  }, handler);
+  await new Promise((resolve) => unknown.listen(0, "127.0.0.1", resolve));
+  cleanups.push(() => new Promise((resolve) => unknown.close(resolve)));
+  const poller = await eventgrid.eventSubscriptions.beginCreateOrUpdate(scope, "self-signed", {
+    destination: { endpointType: "WebHook", endpointUrl: `https://127.0.0.1:${unknown.address().port}/hook` },
+  }, LRO);
+  await new Promise((r) => setTimeout(r, 800));
+  assert.equal(validations, 1, "no handshake reached the self-signed receiver");
+  await advanceClock(server, "PT31S");
+  await assert.rejects(poller.pollUntilDone());
+  const failed = await eventgrid.eventSubscriptions.get(scope, "self-signed");
+  assert.equal(failed.provisioningState, "Failed");
 });
