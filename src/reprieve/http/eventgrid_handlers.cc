@@ -249,7 +249,7 @@ Result<std::pair<core::ResourceRecord, core::EventSubscription>> Load(ApiState& 
 }
 
 std::string StatusUrl(const RequestContext& ctx, const std::string& id) {
-  return AbsoluteUrl(ctx, id + "/operationStatus?api-version=" + ctx.api_version);
+  return AbsoluteUrl(ctx, id + "/operationStatus");  // AbsoluteUrl adds the api-version
 }
 
 // Creates or replaces the subscription from `body_text` (a PUT's body).
