@@ -57,6 +57,14 @@ TEST(ConfigTest, OperationDurationsGloballyOrPerKindAndFailureRates) {
   EXPECT_THAT(ParseFlags({"--retry-after-s", "0"}), invalid);  // never 0: clients wait 30 s
 }
 
+TEST(ConfigTest, ThePurgeWarningIsADayAheadUnlessSet) {
+  ASSERT_OK_AND_ASSIGN(Config defaults, ParseFlags({}));
+  EXPECT_EQ(defaults.purge_warning, std::chrono::hours(24));
+  ASSERT_OK_AND_ASSIGN(Config two_days, ParseFlags({"--purge-warning", "P2D"}));
+  EXPECT_EQ(two_days.purge_warning, std::chrono::hours(48));
+  EXPECT_THAT(ParseFlags({"--purge-warning", "24h"}), StatusIs(StatusCode::kInvalidArgument));
+}
+
 TEST(ConfigTest, TheLastClockFlagWins) {
   ASSERT_OK_AND_ASSIGN(Config config, ParseFlags({"--clock", "manual", "--clock", "system"}));
   EXPECT_FALSE(config.manual_clock);

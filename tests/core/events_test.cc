@@ -333,6 +333,30 @@ TEST_F(EventsTest, AFailingEndpointIsRetriedOnEventGridsScheduleAndGetsEveryEven
   EXPECT_TRUE(pending.empty());
 }
 
+TEST_F(EventsTest, ABatchNeverExceedsTheSubscriptionsMaxEventsPerBatch) {
+  Subscribe("batched");
+  {
+    // maxEventsPerBatch 2 for this one.
+    auto record = store_->Get(EventSubscriptionKey(std::string("/subscriptions/") + kSub, "batched"));
+    ASSERT_OK(record);
+    auto sub = EventSubscriptionOf(*record);
+    sub->max_events_per_batch = 2;
+    ResourceRecord updated = *record;
+    updated.secrets = EncodeEventSubscription(*sub);
+    updated.version += 1;
+    ASSERT_OK(service_.access().Replace(updated, record->version));
+  }
+  for (const char* name : {"aa", "bb", "cc"}) {
+    ASSERT_OK(Create(name));
+    ASSERT_OK(service_.Delete(Del(Account(name))));
+  }
+  Dispatch();
+  std::vector<size_t> sizes;
+  for (const auto& batch : transport_.batches) sizes.push_back(batch.events.size());
+  // 3 SoftDeleted events now (the warnings are due later): a batch of 2, then 1.
+  EXPECT_EQ(sizes, (std::vector<size_t>{2, 1}));
+}
+
 TEST_F(EventsTest, RefusedDeliveriesAreDeadLetteredAtOnceAndExhaustedOnesAfterTheBudget) {
   Subscribe("hook");
   ASSERT_OK(Create("acct"));
