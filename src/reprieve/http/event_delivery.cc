@@ -110,8 +110,9 @@ core::TransportAnswer WebhookTransport::Validate(const core::EventSubscription& 
     answer.validated = response.status == 200 && (allowed == "*" || EqualsIgnoreCase(allowed, kOrigin));
     return answer;
   }
-  const std::string subscription_id = sub.scope.substr(std::string("/subscriptions/").size(),
-                                                       sub.scope.find('/', 15) - 15);
+  // The scope is "/subscriptions/{id}[/resourcegroups/{group}]".
+  const std::vector<std::string_view> scope = Split(sub.scope, '/');
+  const std::string subscription_id = scope.size() > 2 ? std::string(scope[2]) : "";
   const std::string validation_url =
       options_.public_url + "/reprieve/eventgrid/validate?subscription=" +
       Encode(core::EventSubscriptionKey(sub.scope, sub.name)) + "&code=" +

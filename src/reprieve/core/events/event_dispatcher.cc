@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "reprieve/base/status_macros.h"
+#include "reprieve/core/internal/list_all.h"
 
 namespace reprieve::core {
 namespace {
@@ -21,18 +22,12 @@ std::string OutcomeOf(const TransportAnswer& answer) {
 // Every event subscription record whose key starts with `prefix`.
 Result<std::vector<ResourceRecord>> SubscriptionRecords(ResourceStore& store,
                                                         const std::string& prefix) {
-  std::vector<ResourceRecord> records;
   ListQuery query;
   query.type = std::string(kEventSubscriptionType);
   query.key_prefix = prefix;
   query.state = LifecycleState::kActive;
   query.limit = 1000;
-  while (true) {
-    REPRIEVE_ASSIGN_OR_RETURN(Page page, store.List(query));
-    for (ResourceRecord& record : page.items) records.push_back(std::move(record));
-    if (page.next_after.empty()) return records;
-    query.after_key = page.next_after;
-  }
+  return internal::ListAll(store, std::move(query));
 }
 
 }  // namespace

@@ -3,7 +3,6 @@
 #include "reprieve/base/status_macros.h"
 #include "reprieve/core/lifecycle/transitions.h"
 #include "reprieve/core/authz/role.h"
-#include "reprieve/core/model/resource_id.h"
 
 namespace reprieve::core {
 

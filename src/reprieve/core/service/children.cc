@@ -2,6 +2,7 @@
 
 #include "reprieve/base/status_macros.h"
 #include "reprieve/core/authz/role.h"
+#include "reprieve/core/internal/list_all.h"
 #include "reprieve/core/lifecycle/transitions.h"
 #include "reprieve/core/service/access_records.h"
 
@@ -14,12 +15,10 @@ Result<std::vector<ResourceRecord>> Children::Of(const ResourceRecord& parent, b
   const auto collect = [&](ListQuery query) -> Status {
     query.state = deleted ? LifecycleState::kSoftDeleted : LifecycleState::kActive;
     query.limit = 1000;
-    while (true) {
-      REPRIEVE_ASSIGN_OR_RETURN(Page page, store_.List(query));
-      for (ResourceRecord& child : page.items) children.push_back(std::move(child));
-      if (page.next_after.empty()) return OkStatus();
-      query.after_key = page.next_after;
-    }
+    REPRIEVE_ASSIGN_OR_RETURN(std::vector<ResourceRecord> found,
+                              internal::ListAll(store_, std::move(query)));
+    for (ResourceRecord& child : found) children.push_back(std::move(child));
+    return OkStatus();
   };
   // Child resources exist only under types that have child types.
   if (catalog_.HasChildTypes(parent.type)) {

@@ -5,6 +5,7 @@
 
 #include "reprieve/base/status_macros.h"
 #include "reprieve/base/strings.h"
+#include "reprieve/core/internal/list_all.h"
 #include "reprieve/core/internal/retry.h"
 #include "reprieve/core/lifecycle/transitions.h"
 #include "reprieve/core/model/location.h"
@@ -91,18 +92,14 @@ Result<bool> ResourceService::Subscribed(const std::string& subscription) {
   std::lock_guard lock(subscribed_mu_);
   const uint64_t generation = access_.generation();
   if (!subscribed_built_ || generation != subscribed_generation_) {
-    std::set<std::string> subscribed;
     ListQuery query;
     query.type = std::string(kEventSubscriptionType);
     query.state = LifecycleState::kActive;
     query.limit = 1000;
-    while (true) {
-      REPRIEVE_ASSIGN_OR_RETURN(Page page, store_.List(query));
-      for (const ResourceRecord& record : page.items) subscribed.insert(record.subscription);
-      if (page.next_after.empty()) break;
-      query.after_key = page.next_after;
-    }
-    subscribed_ = std::move(subscribed);
+    REPRIEVE_ASSIGN_OR_RETURN(const std::vector<ResourceRecord> records,
+                              internal::ListAll(store_, std::move(query)));
+    subscribed_.clear();
+    for (const ResourceRecord& record : records) subscribed_.insert(record.subscription);
     subscribed_generation_ = generation;
     subscribed_built_ = true;
   }
@@ -178,12 +175,9 @@ Result<GroupDeleteOutcome> ResourceService::DeleteGroupOnce(
     query.key_prefix = prefix;
     query.state = LifecycleState::kActive;
     query.limit = 1000;
-    while (true) {
-      REPRIEVE_ASSIGN_OR_RETURN(Page page, store_.List(query));
-      for (const ResourceRecord& record : page.items) batch.erase.push_back(record.key);
-      if (page.next_after.empty()) break;
-      query.after_key = page.next_after;
-    }
+    REPRIEVE_ASSIGN_OR_RETURN(const std::vector<ResourceRecord> records,
+                              internal::ListAll(store_, std::move(query)));
+    for (const ResourceRecord& record : records) batch.erase.push_back(record.key);
   }
   GroupDeleteOutcome outcome;
   ListQuery query;
