@@ -295,6 +295,17 @@ std::vector<Row> Rows() {
                     item + "/operationStatus", Guard::kRbac, type + "read", item});
   }
 
+  // Reprieve's recycle bin (Reprieve.Lifecycle, a namespace of its own; its one action is
+  // the one README documents): read at the subscription or the group it lists.
+  for (const std::string& scope : {kS, kG}) {
+    const std::string pattern =
+        std::string(scope == kS ? "/subscriptions/{subscriptionId}"
+                                : "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}") +
+        "/providers/Reprieve.Lifecycle/deletedResources";
+    rows.push_back({pattern, "GET", scope + "/providers/Reprieve.Lifecycle/deletedResources",
+                    Guard::kRbac, "Reprieve.Lifecycle/deletedResources/read", scope});
+  }
+
   // The admin API: Owner at root only.
   for (const auto& [pattern, method] : std::vector<std::pair<std::string, std::string>>{
            {"/reprieve/admin/clock", "GET"}, {"/reprieve/admin/clock", "POST"},

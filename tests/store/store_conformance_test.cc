@@ -244,6 +244,50 @@ TEST_P(StoreConformanceTest, ListPurgeDueReturnsDueSoftDeletedEarliestFirst) {
   EXPECT_EQ(limited[0].key, "/early");
 }
 
+TEST_P(StoreConformanceTest, ListDeletedPagesOneSubscriptionByPurgeDateThenKey) {
+  // Two records share a purge instant: the key breaks the tie, so paging never skips or
+  // repeats one.
+  ASSERT_OK(store_->Apply(Put(SoftDeleted(Record("/s1/rg/b"), "2026-01-03T00:00:00Z"))));
+  ASSERT_OK(store_->Apply(Put(SoftDeleted(Record("/s1/rg/a"), "2026-01-03T00:00:00Z"))));
+  ASSERT_OK(store_->Apply(Put(SoftDeleted(Record("/s1/rg/z"), "2026-01-02T00:00:00Z"))));
+  ASSERT_OK(store_->Apply(Put(SoftDeleted(Record("/s1/rg2/c", "Ns/others"), "2026-01-04T00:00:00Z"))));
+  ASSERT_OK(store_->Apply(Put(SoftDeleted(Record("/s2/rg/d", "Ns/things", "s2"), "2026-01-01T00:00:00Z"))));
+  ASSERT_OK(store_->Apply(Put(Record("/s1/rg/live"))));
+
+  core::DeletedQuery query;
+  query.subscription = "s1";
+  query.limit = 2;
+  ASSERT_OK_AND_ASSIGN(auto first, store_->ListDeleted(query));
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].key, "/s1/rg/z");
+  EXPECT_EQ(first[1].key, "/s1/rg/a");
+  query.after_purge_at = first.back().scheduled_purge_at;
+  query.after_key = first.back().key;
+  ASSERT_OK_AND_ASSIGN(auto second, store_->ListDeleted(query));
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_EQ(second[0].key, "/s1/rg/b");
+  EXPECT_EQ(second[1].key, "/s1/rg2/c");
+  query.after_purge_at = second.back().scheduled_purge_at;
+  query.after_key = second.back().key;
+  ASSERT_OK_AND_ASSIGN(auto rest, store_->ListDeleted(query));
+  EXPECT_TRUE(rest.empty());
+
+  core::DeletedQuery filtered;
+  filtered.subscription = "s1";
+  filtered.types = {"Ns/others"};
+  ASSERT_OK_AND_ASSIGN(auto others, store_->ListDeleted(filtered));
+  ASSERT_EQ(others.size(), 1u);
+  EXPECT_EQ(others[0].key, "/s1/rg2/c");
+
+  core::DeletedQuery in_group;
+  in_group.subscription = "s1";
+  in_group.key_prefix = "/s1/rg/";
+  in_group.types = {"Ns/things", "Ns/others"};
+  ASSERT_OK_AND_ASSIGN(auto group, store_->ListDeleted(in_group));
+  ASSERT_EQ(group.size(), 3u);  // not /s1/rg2/c, not the live one
+  EXPECT_EQ(group[0].key, "/s1/rg/z");
+}
+
 TEST_P(StoreConformanceTest, ApplyEachCommitsBatchesIndependently) {
   ASSERT_OK(store_->Apply(Put(Record("/taken"))));
   std::vector<WriteBatch> batches = {Put(Record("/a")), Put(Record("/taken")), Put(Record("/b"))};

@@ -36,17 +36,26 @@ Status EnsureDefaultTenancy(core::ResourceService& service) {
   if (existing.status().code() != StatusCode::kNotFound) return existing.status();
   REPRIEVE_RETURN_IF_ERROR(
       service.tenancy().PutTenant(kDefaultTenant, R"({"displayName":"Reprieve"})").status());
-  return service.tenancy()
-      .PutSubscription(kDefaultSubscription, kDefaultTenant,
-                       std::string(R"({"tenantId":")") + kDefaultTenant +
-                           R"(","displayName":"Reprieve default","state":"Enabled"})")
-      .status();
+  REPRIEVE_RETURN_IF_ERROR(
+      service.tenancy()
+          .PutSubscription(kDefaultSubscription, kDefaultTenant,
+                           std::string(R"({"tenantId":")") + kDefaultTenant +
+                               R"(","displayName":"Reprieve default","state":"Enabled"})")
+          .status());
+  // Today's Azure docs take Machine Learning soft delete for granted, so the first start
+  // enrols its subscription; unregistering the feature gives back the hard delete, and a
+  // later start leaves that choice alone.
+  return service.tenancy().SetFeature(kDefaultSubscription, "Microsoft.MachineLearningServices",
+                                      "WorkspaceSoftDelete", true);
 }
 
 void PrintBanner(const Config& config, const std::string& url, const std::string& ca,
                  const Clock& clock, const std::string& plain_url) {
   std::printf("reprieved: listening on %s\n", url.c_str());
   if (!plain_url.empty()) std::printf("reprieved: plain HTTP on %s\n", plain_url.c_str());
+  std::printf("  bin:     %s/subscriptions/%s/providers/Reprieve.Lifecycle/deletedResources"
+              "?api-version=2026-12-01 (every soft-deleted resource, soonest purge first)\n",
+              url.c_str(), kDefaultSubscription);
   const char* mode = config.strict_auth
                          ? "strict (only tokens Reprieve signed; RBAC decides)"
                          : "dev (a token Reprieve did not sign is the developer, Owner of "

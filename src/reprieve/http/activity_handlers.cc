@@ -5,13 +5,12 @@
 #include <charconv>
 
 #include <boost/json.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "reprieve/base/status_macros.h"
 #include "reprieve/base/strings.h"
 #include "reprieve/http/internal/activity.h"
 #include "reprieve/http/internal/base64.h"
+#include "reprieve/http/internal/odata.h"
 #include "reprieve/http/internal/routes.h"
 #include "reprieve/http/internal/wire.h"
 
@@ -21,10 +20,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr int kPageSize = 100;
-
-std::string UrlEncode(std::string_view text) {
-  return boost::urls::encode(text, boost::urls::unreserved_chars);
-}
 
 // The top-level EventData members $select may name (azure-mgmt-monitor's EventData).
 constexpr std::string_view kSelectable[] = {"authorization",
@@ -64,24 +59,6 @@ Status BadFilter(const std::string& why) {
       .WithTarget("$filter");
 }
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-std::string_view Unquote(std::string_view text) {
-  if (text.size() >= 2 && (text.front() == '\'' || text.front() == '"') &&
-      text.back() == text.front()) {
-    return text.substr(1, text.size() - 2);
-  }
-  return text;
-}
-
 // An instant as az and the SDKs write it; no zone means UTC.
 std::optional<Timestamp> ParseInstant(std::string_view text) {
   const size_t t = text.find_first_of("Tt");
@@ -89,19 +66,6 @@ std::optional<Timestamp> ParseInstant(std::string_view text) {
   const std::string_view time = text.substr(t);
   const bool zoned = time.find_first_of("Zz+-") != std::string_view::npos;
   return ParseRfc3339(zoned ? std::string(text) : std::string(text) + "Z");
-}
-
-// The clauses of `filter` split at " and " (any case).
-std::vector<std::string_view> Clauses(std::string_view filter) {
-  std::vector<std::string_view> clauses;
-  const std::string lower = AsciiLower(filter);
-  size_t start = 0;
-  for (size_t at = lower.find(" and "); at != std::string::npos; at = lower.find(" and ", start)) {
-    clauses.push_back(filter.substr(start, at - start));
-    start = at + 5;
-  }
-  clauses.push_back(filter.substr(start));
-  return clauses;
 }
 
 json::object Localized(const std::string& value) {

@@ -165,7 +165,15 @@ test("ml workspace: enrolment, soft delete, recover, permanent delete, retention
     assert.equal(rg.name, RG, "resource group name");
   });
 
-  await step("b. before enrolment a delete is permanent: nothing listed, the name is free at once", async () => {
+  await step("b0. the first start enrolled the default subscription; unregister it", async () => {
+    const feature = featurePath();
+    const shown = expectRaw(await admin(server, "GET", `${feature}?${FEATURES_API}`), 200, "GET feature at first start");
+    assert.equal(shown?.properties?.state, "Registered", `first start enrols WorkspaceSoftDelete: ${JSON.stringify(shown)}`);
+    const off = expectRaw(await admin(server, "POST", `${feature}/unregister?${FEATURES_API}`), 200, "POST feature unregister");
+    assert.equal(off?.properties?.state, "NotRegistered", `unregister answer: ${JSON.stringify(off)}`);
+  });
+
+  await step("b. without enrolment a delete is permanent: nothing listed, the name is free at once", async () => {
     await createWorkspace(PLAIN, "create before enrolment");
     await deleteWorkspace(PLAIN, "delete before enrolment");
     assert.deepEqual(await listDeletedBySubscription(), [], "subscription deleted list is empty before enrolment");

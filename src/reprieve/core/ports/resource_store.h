@@ -100,6 +100,18 @@ struct Page {
   std::string next_after;             // non-empty iff more items may follow
 };
 
+// One subscription's soft-deleted records in the order they will be purged: by scheduled
+// purge date, then key (the recycle bin).
+struct DeletedQuery {
+  std::string subscription;        // lower-case
+  std::string key_prefix;          // only keys starting with it ("" = the whole subscription)
+  std::vector<std::string> types;  // canonical types; empty = every type
+  // Keyset cursor: only records after (after_purge_at, after_key) in that order.
+  std::optional<Timestamp> after_purge_at;
+  std::string after_key;
+  int limit = 100;  // 1..1000
+};
+
 class ResourceStore {
  public:
   virtual ~ResourceStore() = default;
@@ -113,6 +125,9 @@ class ResourceStore {
 
   // Up to `limit` soft-deleted records with scheduled_purge_at <= now, earliest first.
   virtual Result<std::vector<ResourceRecord>> ListPurgeDue(Timestamp now, int limit) = 0;
+
+  // Up to `query.limit` soft-deleted records matching `query`, by (scheduled_purge_at, key).
+  virtual Result<std::vector<ResourceRecord>> ListDeleted(const DeletedQuery& query) = 0;
 
   // Applies `batch` atomically and durably: when this returns ok the batch survives a crash.
   // kAborted (message naming the key) if an expectation does not hold; nothing is written then.

@@ -237,6 +237,31 @@ Result<PutOutcome> ResourceService::Put(const PutRequest& request) {
 }
 
 Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const TypePolicy& policy) {
+  REPRIEVE_ASSIGN_OR_RETURN(const Snapshot snapshot, PutSnapshot(request, policy));
+  const Actor actor{clock_.Now(), request.caller,
+                    request.operation ? &*request.operation : nullptr};
+  REPRIEVE_ASSIGN_OR_RETURN(Planned<PutOutcome> planned,
+                            planner_.Put(policy, request, snapshot, actor));
+  REPRIEVE_RETURN_IF_ERROR(Commit(std::move(planned.batch)));
+  return std::move(planned.outcome);
+}
+
+Status ResourceService::RecoverRefusal(const ResourceRecord& deleted, const Principal& caller) {
+  const TypePolicy* policy = catalog_.Find(deleted.type);
+  REPRIEVE_CHECK(policy != nullptr) << "no policy for " << deleted.type;
+  REPRIEVE_ASSIGN_OR_RETURN(const ResourceId id, ResourceId::Parse(deleted.id));
+  PutRequest request;
+  request.id = id;
+  request.restore = true;
+  request.restore_reference = RestoreReference(deleted);
+  request.caller = caller;
+  REPRIEVE_ASSIGN_OR_RETURN(const Snapshot snapshot, PutSnapshot(request, *policy));
+  // Planned and dropped: what a recover sent now would be answered, nothing committed.
+  return planner_.Put(*policy, request, snapshot, Actor{clock_.Now(), caller, nullptr}).status();
+}
+
+Result<Snapshot> ResourceService::PutSnapshot(const PutRequest& request,
+                                              const TypePolicy& policy) {
   Snapshot snapshot;
   REPRIEVE_ASSIGN_OR_RETURN(snapshot.group, tenancy_.RequireGroup(request.id));
   if (request.id.IsChild()) {
@@ -255,12 +280,7 @@ Result<PutOutcome> ResourceService::PutOnce(const PutRequest& request, const Typ
       REPRIEVE_RETURN_IF_ERROR(LoadDependencies(child, snapshot));
     }
   }
-  const Actor actor{clock_.Now(), request.caller,
-                    request.operation ? &*request.operation : nullptr};
-  REPRIEVE_ASSIGN_OR_RETURN(Planned<PutOutcome> planned,
-                            planner_.Put(policy, request, snapshot, actor));
-  REPRIEVE_RETURN_IF_ERROR(Commit(std::move(planned.batch)));
-  return std::move(planned.outcome);
+  return snapshot;
 }
 
 Result<ResourceRecord> ResourceService::Get(const ResourceId& id) {

@@ -124,6 +124,10 @@ class ResourceService {
                            const std::string& after, int limit);
   // kNotFound if no soft-deleted resource of the type matches `ref`.
   Result<ResourceRecord> GetDeleted(const TypePolicy& policy, const DeletedRef& ref);
+  // ok if a recover of the soft-deleted `deleted` by `caller` would be accepted now; else the
+  // error it would be answered with (its group gone, a dependency still deleted, the name
+  // taken, an operation running on it). Plans the recover and commits nothing.
+  Status RecoverRefusal(const ResourceRecord& deleted, const Principal& caller);
   // Removes the soft-deleted resource for good. kNotFound if there is none;
   // kFailedPrecondition while purge protection holds it.
   // kConflict while the resource's delete is still running.
@@ -153,6 +157,8 @@ class ResourceService {
   // What each dependency of `record` resolves to now, appended to the snapshot.
   Status LoadDependencies(const ResourceRecord& record, Snapshot& snapshot);
   Result<PutOutcome> PutOnce(const PutRequest& request, const TypePolicy& policy);
+  // The records a PUT of `request` reads.
+  Result<Snapshot> PutSnapshot(const PutRequest& request, const TypePolicy& policy);
   // `finishing`: the running delete operation this call ends (its marker is expected).
   Result<DeleteOutcome> DeleteOnce(const DeleteRequest& request,
                                    const OperationRecord* finishing = nullptr);

@@ -182,6 +182,7 @@ RouteTable BuildRouteTable(const core::PolicyCatalog& catalog) {
   AddTenancyRoutes(routes);
   AddActivityRoutes(routes);
   AddEventGridRoutes(routes);
+  AddRecycleBinRoutes(routes);
   AddResourceFallbackRoutes(routes);
   return RouteTable(std::move(routes));
 }

@@ -63,6 +63,35 @@ class MemoryStore final : public core::ResourceStore {
     return due;
   }
 
+  Result<std::vector<ResourceRecord>> ListDeleted(const core::DeletedQuery& query) override {
+    std::lock_guard lock(mu_);
+    const auto order = [](const ResourceRecord& r) { return std::tie(*r.scheduled_purge_at, r.key); };
+    std::vector<ResourceRecord> found;
+    for (auto it = records_.lower_bound(query.key_prefix);
+         it != records_.end() &&
+         it->first.compare(0, query.key_prefix.size(), query.key_prefix) == 0;
+         ++it) {
+      const ResourceRecord& record = it->second;
+      if (record.state != LifecycleState::kSoftDeleted ||
+          record.subscription != query.subscription) {
+        continue;
+      }
+      if (!query.types.empty() &&
+          std::find(query.types.begin(), query.types.end(), record.type) == query.types.end()) {
+        continue;
+      }
+      if (query.after_purge_at &&
+          order(record) <= std::tie(*query.after_purge_at, query.after_key)) {
+        continue;
+      }
+      found.push_back(record);
+    }
+    std::sort(found.begin(), found.end(),
+              [&](const ResourceRecord& a, const ResourceRecord& b) { return order(a) < order(b); });
+    if (static_cast<int>(found.size()) > query.limit) found.resize(static_cast<size_t>(query.limit));
+    return found;
+  }
+
   Status Apply(const core::WriteBatch& batch) override {
     std::lock_guard lock(mu_);
     return ApplyLocked(batch);

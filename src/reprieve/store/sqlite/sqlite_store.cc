@@ -430,6 +430,45 @@ class SqliteStore final : public core::ResourceStore {
     });
   }
 
+  Result<std::vector<ResourceRecord>> ListDeleted(const core::DeletedQuery& query) override {
+    std::string sql = std::string("SELECT ") + kColumns +
+                      " FROM resources WHERE state = 1 AND subscription = ?1";
+    if (!query.key_prefix.empty()) sql += " AND key >= ?2 AND key < ?3";
+    if (query.after_purge_at) sql += " AND (scheduled_purge_at, key) > (?4, ?5)";
+    if (!query.types.empty()) {
+      sql += " AND type IN (";
+      for (size_t idx = 0; idx < query.types.size(); ++idx) {
+        sql += (idx ? ", ?" : "?") + std::to_string(7 + idx);
+      }
+      sql += ")";
+    }
+    sql += " ORDER BY scheduled_purge_at, key LIMIT ?6";
+    return WithReader([&](Connection& conn) -> Result<std::vector<ResourceRecord>> {
+      REPRIEVE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn.Prepare(sql));
+      BindText(stmt, 1, query.subscription);
+      if (!query.key_prefix.empty()) {
+        BindText(stmt, 2, query.key_prefix);
+        BindText(stmt, 3, PrefixEnd(query.key_prefix));
+      }
+      if (query.after_purge_at) {
+        sqlite3_bind_int64(stmt, 4, ToMillis(*query.after_purge_at));
+        BindText(stmt, 5, query.after_key);
+      }
+      sqlite3_bind_int(stmt, 6, query.limit);
+      for (size_t idx = 0; idx < query.types.size(); ++idx) {
+        BindText(stmt, static_cast<int>(7 + idx), query.types[idx]);
+      }
+      std::vector<ResourceRecord> found;
+      int rc;
+      while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) found.push_back(RecordFromRow(stmt));
+      sqlite3_reset(stmt);
+      if (rc != SQLITE_DONE) {
+        return conn.Error("listing deleted records", sqlite3_errmsg(conn.db()));
+      }
+      return found;
+    });
+  }
+
   Status Apply(const core::WriteBatch& batch) override {
     std::vector<core::WriteBatch> batches;
     batches.push_back(batch);
