@@ -3,6 +3,9 @@ find_package(Threads REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json url)
+# CLI11 parses the `reprieve` command line: subcommands, environment fallbacks and help
+# text without code of our own.
+find_package(CLI11 2.1 REQUIRED CONFIG)
 if(REPRIEVE_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

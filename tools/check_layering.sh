@@ -23,8 +23,17 @@ forbid src/reprieve/http '#include ["<](reprieve/(store|app)|sqlite3)' \
   "the HTTP layer talks to core, not to stores"
 forbid src/reprieve/core '(system_clock::now|std::time\(|gettimeofday|clock_gettime)' \
   "only base/clock.cc reads the wall clock"
-# Third-party headers only in .cc files (and http/internal, the JSON adapter's own headers).
-hits=$(grep -rlE '#include <(boost|openssl|sqlite3)' src --include='*.h' | grep -v '^src/reprieve/http/internal/' || true)
+forbid src/reprieve/http '#include ["<]reprieve/cli' "the server knows nothing of its CLI"
+# CLI11 only where the command line is parsed.
+hits=$(grep -rlE '#include <CLI/' src | grep -v '^src/reprieve/cli/cli.cc$' || true)
+if [ -n "$hits" ]; then
+  printf 'layering: CLI11 outside cli/cli.cc\n%s\n' "$hits"
+  status=1
+fi
+# Third-party headers only in .cc files (and http/internal, the JSON adapter's own headers,
+# and cli/, a leaf executable's module that nothing else includes).
+hits=$(grep -rlE '#include <(boost|openssl|sqlite3)' src --include='*.h' |
+       grep -vE '^src/reprieve/(http/internal|cli)/' || true)
 if [ -n "$hits" ]; then
   printf 'layering: a public header includes a third-party library\n%s\n' "$hits"
   status=1

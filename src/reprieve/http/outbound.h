@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <utility>
@@ -16,11 +17,13 @@ struct OutboundRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::chrono::milliseconds timeout{30000};  // for the whole exchange
+  size_t max_body = 64 * 1024;               // a longer answer fails
+  std::string user_agent = "Reprieve-EventDelivery/1.0";
 };
 
 struct OutboundResponse {
   int status = 0;     // 0: no answer (see error)
-  std::string body;   // at most 64 KiB are read
+  std::string body;   // at most the request's max_body
   std::vector<std::pair<std::string, std::string>> headers;
   std::string error;  // why there is no answer
 

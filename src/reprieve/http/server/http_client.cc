@@ -21,8 +21,6 @@ namespace bhttp = boost::beast::http;
 namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 
-constexpr size_t kMaxBody = 64 * 1024;
-
 OutboundResponse Failure(const std::string& what, const beast::error_code& ec) {
   OutboundResponse response;
   response.error = what + ": " + ec.message();
@@ -32,7 +30,7 @@ OutboundResponse Failure(const std::string& what, const beast::error_code& ec) {
 // Runs one exchange over `stream` (a beast::tcp_stream or an ssl_stream over one).
 template <typename Stream>
 OutboundResponse Exchange(asio::io_context& ioc, Stream& stream,
-                          bhttp::request<bhttp::string_body>& request) {
+                          bhttp::request<bhttp::string_body>& request, size_t max_body) {
   beast::error_code ec;
   bhttp::async_write(stream, request, [&](beast::error_code e, size_t) { ec = e; });
   ioc.run();
@@ -40,7 +38,7 @@ OutboundResponse Exchange(asio::io_context& ioc, Stream& stream,
   if (ec) return Failure("sending the request", ec);
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(kMaxBody);
+  parser.body_limit(max_body);
   bhttp::async_read(stream, buffer, parser, [&](beast::error_code e, size_t) { ec = e; });
   ioc.run();
   ioc.restart();
@@ -83,7 +81,7 @@ OutboundResponse HttpClient::Send(const OutboundRequest& request) const {
 
   bhttp::request<bhttp::string_body> message{bhttp::string_to_verb(request.method), target, 11};
   message.set(bhttp::field::host, std::string(url->encoded_host_and_port()));
-  message.set(bhttp::field::user_agent, "Reprieve-EventDelivery/1.0");
+  message.set(bhttp::field::user_agent, request.user_agent);
   for (const auto& [name, value] : request.headers) message.set(name, value);
   message.body() = request.body;
   message.prepare_payload();
@@ -99,7 +97,7 @@ OutboundResponse HttpClient::Send(const OutboundRequest& request) const {
   ioc.run();
   ioc.restart();
   if (ec) return Failure("connecting to " + host + ":" + port, ec);
-  if (!tls) return Exchange(ioc, tcp_stream, message);
+  if (!tls) return Exchange(ioc, tcp_stream, message, request.max_body);
 
   ssl::context context(ssl::context::tls_client);
   context.set_options(ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
@@ -116,7 +114,7 @@ OutboundResponse HttpClient::Send(const OutboundRequest& request) const {
   ioc.run();
   ioc.restart();
   if (ec) return Failure("TLS handshake with " + host, ec);
-  OutboundResponse response = Exchange(ioc, stream, message);
+  OutboundResponse response = Exchange(ioc, stream, message, request.max_body);
   beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(1));
   stream.async_shutdown([](beast::error_code) {});
   ioc.run();

@@ -1,7 +1,8 @@
-// HttpClient: one outbound HTTP/1.1 exchange at a time (webhook deliveries), with Boost.Beast:
+// HttpClient: one outbound HTTP/1.1 exchange at a time (webhook deliveries, the `reprieve`
+// CLI), with Boost.Beast:
 // plain HTTP or HTTPS verified against the system's roots and an extra CA file, SNI and host
 // name checked, every step bounded by one deadline. Blocking: runs on the caller's thread
-// (the delivery loop's), never on the server's.
+// (the delivery loop's, the CLI's), never on the server's.
 #pragma once
 
 #include <string>
