@@ -9,10 +9,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import path from "node:path";
-
-import { admin, defaultSubscription, startServer } from "./server.mjs";
+import { admin, defaultSubscription, runCli, startServer } from "./server.mjs";
 import { HOUR_MS, expectRaw, stepper } from "./steps.mjs";
 
 let server;
@@ -25,27 +22,9 @@ before(async () => {
 });
 after(async () => server?.stop());
 
-/** Runs the CLI; resolves { code, stdout, stderr }. */
+/** Runs the CLI against this file's server. */
 function cli(args, { env = {} } = {}) {
-  const bin = process.env.REPRIEVE_BIN;
-  assert.ok(bin, "REPRIEVE_BIN must point at the reprieve binary");
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, {
-      env: {
-        ...process.env,
-        REPRIEVE_SERVER: server.url,
-        REPRIEVE_CA: path.join(server.dataDir, "tls", "ca.pem"),
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => { stdout += c; });
-    child.stderr.on("data", (c) => { stderr += c; });
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(server, args, env);
 }
 
 async function cliJson(args, what) {

@@ -5,6 +5,8 @@
 // them, a Contributor may, a principal without a role sees no subscription, and a Key Vault
 // Contributor cannot purge a vault while a Key Vault Purge Operator can; an ML workspace's
 // role assignment is gone while the workspace is soft-deleted and back after its recover.
+// The recycle bin shows a principal only the types it may list deleted resources of, and
+// the `reprieve` CLI signs in with a service principal's client credentials.
 
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -17,7 +19,7 @@ import { KeyVaultManagementClient } from "@azure/arm-keyvault";
 import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
 import { ResourceManagementClient } from "@azure/arm-resources";
 
-import { request, startServer } from "./server.mjs";
+import { request, runCli, startServer } from "./server.mjs";
 import { LRO, collect, expectRaw, expectStatus } from "./steps.mjs";
 
 const TENANT = "00000000-0000-0000-0000-00000000a001";
@@ -221,4 +223,58 @@ test("an ML workspace's role assignment is gone while it is soft-deleted and bac
   const back = await rbac.roleAssignments.get(workspace.id, name);
   assert.equal(back.principalId, scientist.objectId);
   assert.equal(back.roleDefinitionId, definition.id);
+});
+
+test("the recycle bin shows each principal what it may list; the CLI signs in as it", async () => {
+  const group = `/subscriptions/${SUB}/resourceGroups/rg-bin`;
+  const { token } = await admin.getToken(`${server.url}/.default`);
+  const call = (method, path, body) =>
+    request(server, method, path, { headers: { Authorization: `Bearer ${token}` }, body });
+  expectRaw(await call("PUT", `${group}?api-version=2025-04-01`, { location: "eastus" }), 201, "group");
+  const account = `${group}/providers/Microsoft.CognitiveServices/accounts/bin-acct`;
+  const vault = `${group}/providers/Microsoft.KeyVault/vaults/bin-kv`;
+  expectRaw(await call("PUT", `${account}?api-version=2025-06-01`,
+    { location: "eastus", kind: "OpenAI", sku: { name: "S0" } }), 201, "account");
+  expectRaw(await call("PUT", `${vault}?api-version=2026-02-01`, { location: "eastus",
+    properties: { tenantId: TENANT, sku: { family: "A", name: "standard" } } }), 201, "vault");
+  expectRaw(await call("DELETE", `${account}?api-version=2025-06-01`), 200, "delete account");
+  expectRaw(await call("DELETE", `${vault}?api-version=2026-02-01`), 200, "delete vault");
+
+  // A custom role that may read the bin and Key Vault's deleted vaults, nothing else.
+  const rbac = new AuthorizationManagementClient(admin, SUB, options());
+  const scope = `/subscriptions/${SUB}`;
+  const role = await rbac.roleDefinitions.createOrUpdate(scope, randomUUID(), {
+    roleName: "Deleted vault reader", roleType: "CustomRole",
+    permissions: [{ actions: ["Reprieve.Lifecycle/deletedResources/read", "Microsoft.KeyVault/deletedVaults/read"] }],
+    assignableScopes: [scope],
+  });
+  const vaults = await newPrincipal("bin-vaults");
+  await rbac.roleAssignments.create(scope, randomUUID(), {
+    roleDefinitionId: role.id, principalId: vaults.objectId, principalType: "ServicePrincipal" });
+  const reader = await newPrincipal("bin-reader");
+  await assign(reader, "Reader", scope);
+  const nobody = await newPrincipal("bin-nobody");
+
+  const as = (p, args) => runCli(server, [...args, "-o", "json"], {
+    REPRIEVE_CLIENT_ID: p.appId, REPRIEVE_CLIENT_SECRET: p.secret, REPRIEVE_TENANT: TENANT });
+  const names = (run) => {
+    assert.equal(run.code, 0, `exit code (stderr: ${run.stderr})`);
+    return JSON.parse(run.stdout).map((e) => e.name).sort();
+  };
+  assert.deepEqual(names(await as(reader, ["deleted", "list"])), ["bin-acct", "bin-kv"], "a Reader sees both");
+  assert.deepEqual(names(await as(vaults, ["deleted", "list", "--subscription", SUB])), ["bin-kv"],
+    "the custom role sees only the vault");
+  const denied = await as(nobody, ["deleted", "list", "--subscription", SUB]);
+  assert.equal(denied.code, 1, "no role: refused");
+  assert.match(denied.stderr, /AuthorizationFailed: /);
+  const purge = await as(reader, ["deleted", "purge", account]);
+  assert.equal(purge.code, 1, "a Reader may list but not purge");
+  assert.match(purge.stderr, /AuthorizationFailed: /);
+  const wrong = await runCli(server, ["clock", "show"], {
+    REPRIEVE_CLIENT_ID: reader.appId, REPRIEVE_CLIENT_SECRET: "not-the-secret", REPRIEVE_TENANT: TENANT });
+  assert.equal(wrong.code, 1, "a wrong secret is refused by the token endpoint");
+  assert.match(wrong.stderr, /invalid_client: /);
+  const unsigned = await runCli(server, ["deleted", "list", "--subscription", SUB]);
+  assert.equal(unsigned.code, 1, "strict mode refuses the CLI's unsigned dev token");
+  assert.match(unsigned.stderr, /InvalidAuthenticationToken/);
 });

@@ -231,3 +231,31 @@ export async function defaultSubscription(server) {
   }
   return id;
 }
+
+/**
+ * Runs the `reprieve` CLI ($REPRIEVE_BIN) against `server`; `env` adds or overrides
+ * variables. Resolves { code, stdout, stderr }.
+ */
+export function runCli(server, args, env = {}) {
+  const bin = process.env.REPRIEVE_BIN;
+  if (!bin) throw new Error("REPRIEVE_BIN is not set; point it at the reprieve binary");
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, {
+      env: {
+        ...process.env,
+        REPRIEVE_SERVER: server.url,
+        REPRIEVE_CA: path.join(server.dataDir, "tls", "ca.pem"),
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (c) => { stdout += c; });
+    child.stderr.on("data", (c) => { stderr += c; });
+    child.on("error", reject);
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
