@@ -53,8 +53,11 @@ void PrintBanner(const Config& config, const std::string& url, const std::string
                  const Clock& clock, const std::string& plain_url) {
   std::printf("reprieved: listening on %s\n", url.c_str());
   if (!plain_url.empty()) std::printf("reprieved: plain HTTP on %s\n", plain_url.c_str());
+  std::printf("  portal:  %s/ (every soft-deleted resource; trust %s in the browser or accept "
+              "the warning)\n",
+              url.c_str(), ca.c_str());
   std::printf("  bin:     %s/subscriptions/%s/providers/Reprieve.Lifecycle/deletedResources"
-              "?api-version=2026-12-01 (every soft-deleted resource, soonest purge first)\n",
+              "?api-version=2026-12-01\n",
               url.c_str(), kDefaultSubscription);
   const char* mode = config.strict_auth
                          ? "strict (only tokens Reprieve signed; RBAC decides)"

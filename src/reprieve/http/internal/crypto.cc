@@ -167,6 +167,8 @@ bool SigningKey::Verify(std::string_view signing_input, std::string_view signatu
   return verified;
 }
 
+std::string ContentHash(std::string_view data) { return Base64UrlEncode(Sha256(data)); }
+
 std::string RandomToken(int bytes) {
   std::string out(static_cast<size_t>(bytes), '\0');
   REPRIEVE_CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), bytes) == 1)

@@ -40,6 +40,9 @@ class SigningKey {
   std::string kid_, x_, y_;
 };
 
+// The SHA-256 of `data`, base64url-encoded (an ETag of embedded content).
+std::string ContentHash(std::string_view data);
+
 // `bytes` bytes from the CSPRNG, base64url-encoded. REPRIEVE_CHECKs that OpenSSL succeeds.
 std::string RandomToken(int bytes);
 

@@ -117,6 +117,7 @@ void AddAdminRoutes(std::vector<Route>& routes);
 void AddActivityRoutes(std::vector<Route>& routes);
 void AddEventGridRoutes(std::vector<Route>& routes);
 void AddRecycleBinRoutes(std::vector<Route>& routes);
+void AddWebRoutes(std::vector<Route>& routes);
 
 // The whole table for `catalog`.
 RouteTable BuildRouteTable(const core::PolicyCatalog& catalog);
