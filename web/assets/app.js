@@ -125,7 +125,8 @@ function renderClock() {
   const shown = now();
   $("clock-now").setAttribute("datetime", shown.toISOString());
   $("clock-now").textContent = shown.toISOString();
-  $("clock-mode").textContent = state.clockMode === "manual" ? "Manual clock" : "System clock";
+  // A principal that may not read the admin clock sees the bin's time, mode unknown.
+  $("clock-mode").textContent = { manual: "Manual clock", system: "System clock" }[state.clockMode] ?? "";
   // With the system clock the controls are absent, not just disabled.
   $("clock-controls").hidden = state.clockMode !== "manual";
 }

@@ -12,13 +12,13 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { chromium } from "playwright-core";
 
-import { admin, defaultSubscription, startServer } from "./server.mjs";
+import { admin, defaultSubscription, request, startServer } from "./server.mjs";
 import { expectRaw, stepper } from "./steps.mjs";
 
 const DOCS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../docs");
@@ -149,6 +149,41 @@ test("portal: recover, purge, refusals with helpers, permanent delete, every typ
     assert.equal(await get("account", "rg2", "app4"), 200);
   });
 
+  await step("Recover runs key vaults first; a dependency still deleted is named on the row, with Show", async () => {
+    const cmk = (vaultName) => ({ ...BODY.account, properties: { encryption: { keySource: "Microsoft.KeyVault",
+      keyVaultProperties: { keyName: "k", keyVersion: "1", keyVaultUri: `https://${vaultName}.vault.azure.net/` } } } });
+    for (const [vaultName, accountName] of [["kvcmk1", "appcmk1"], ["kvcmk2", "appcmk2"]]) {
+      await create("vault", "rg1", vaultName);
+      const res = await admin(server, "PUT", `${ids.account("rg1", accountName)}?api-version=2025-06-01`, cmk(vaultName));
+      assert.equal(res.status, 201, res.text);
+      await remove("account", "rg1", accountName);
+      await remove("vault", "rg1", vaultName);
+    }
+    await page.goto(`${server.url}/?subscription=${sub}`);
+    // Both of a pair at once: the account is listed first (48 h) but its vault is recovered first.
+    await bin().getByRole("checkbox", { name: "appcmk1", exact: true }).check();
+    await bin().getByRole("checkbox", { name: "kvcmk1", exact: true }).check();
+    await toolbar().getByRole("button", { name: "Recover", exact: true }).click();
+    await notified("Recovered 2 of 2 resources.");
+    assert.equal(await get("vault", "rg1", "kvcmk1"), 200);
+    assert.equal(await get("account", "rg1", "appcmk1"), 200);
+    // The account alone: refused, the vault named, and Show selects it.
+    const row = rowOf(bin(), "appcmk2");
+    await bin().getByRole("checkbox", { name: "appcmk2", exact: true }).check();
+    await toolbar().getByRole("button", { name: "Recover", exact: true }).click();
+    await row.getByText(/^Recover failed: DependencySoftDeleted: .*kvcmk2/).waitFor();
+    await bin().getByRole("checkbox", { name: "appcmk2", exact: true }).uncheck();
+    await row.getByRole("button", { name: "Show kvcmk2", exact: true }).click();
+    assert.equal(await page.getByRole("searchbox", { name: "Filter by name", exact: true }).inputValue(), "kvcmk2");
+    assert.equal(await bin().getByRole("checkbox", { name: "kvcmk2", exact: true }).isChecked(), true);
+    await toolbar().getByRole("button", { name: "Recover", exact: true }).click();
+    await notified("Recovered kvcmk2.");
+    await page.getByRole("searchbox", { name: "Filter by name", exact: true }).fill("");
+    await bin().getByRole("checkbox", { name: "appcmk2", exact: true }).check();
+    await toolbar().getByRole("button", { name: "Recover", exact: true }).click();
+    await notified("Recovered appcmk2.");
+  });
+
   await step("a workspace deleted with 'Delete the workspace permanently' never appears in Recently deleted", async () => {
     await create("workspace", "rg1", "ws1");
     await page.goto(`${server.url}/resources?subscription=${sub}&type=ml`);
@@ -204,4 +239,91 @@ test("portal: recover, purge, refusals with helpers, permanent delete, every typ
     const unexpected = pageErrors.filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e));
     assert.deepEqual(unexpected, []);
   });
+});
+
+test("portal: a recover that runs shows Recovering… until its operation ends", { timeout: 60_000 }, async () => {
+  const slow = await startServer({ clock: "manual", args: ["--operation-duration", "recover=PT2M"] });
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "en-US", timezoneId: "UTC" });
+  try {
+    const s = await defaultSubscription(slow);
+    const base = `/subscriptions/${s}/resourceGroups/rg1`;
+    expectRaw(await admin(slow, "PUT", `${base}?api-version=2025-04-01`, { location: "eastus" }), 201, "group");
+    const id = `${base}/providers/Microsoft.CognitiveServices/accounts/slow1`;
+    expectRaw(await admin(slow, "PUT", `${id}?api-version=2025-06-01`, BODY.account), 201, "create");
+    expectRaw(await admin(slow, "DELETE", `${id}?api-version=2025-06-01`), 200, "delete");
+    const p = await context.newPage();
+    await p.goto(`${slow.url}/?type=cognitive`);
+    const table = p.getByRole("table", { name: "Deleted resources", exact: true });
+    await table.getByRole("checkbox", { name: "slow1", exact: true }).check();
+    await p.getByRole("toolbar", { name: "Deleted resource actions", exact: true })
+      .getByRole("button", { name: "Recover", exact: true }).click();
+    const row = table.getByRole("row").filter({ has: p.getByRole("rowheader", { name: "slow1", exact: true }) });
+    await row.getByText("Recovering…", { exact: true }).waitFor();
+    assert.equal(await row.getAttribute("aria-busy"), "true");
+    assert.equal(await table.getByRole("checkbox", { name: "slow1", exact: true }).isDisabled(), true);
+    // The operation ends when the server's clock passes its end; the page's poll sees it.
+    expectRaw(await admin(slow, "POST", "/reprieve/admin/clock", { advance: "PT2M" }), 200, "advance");
+    await p.getByRole("status", { name: "Notifications", exact: true }).getByText("Recovered slow1.", { exact: true }).waitFor();
+    await row.waitFor({ state: "detached" });
+    expectRaw(await admin(slow, "GET", `${id}?api-version=2025-06-01`), 200, "slow1 is live");
+  } finally {
+    await context.close();
+    await slow.stop();
+  }
+});
+
+test("portal: in strict mode a service principal signs in and sees what its role allows", { timeout: 60_000 }, async () => {
+  const strict = await startServer({ clock: "manual", args: ["--auth", "strict"] });
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "en-US", timezoneId: "UTC" });
+  try {
+    const TENANT = "00000000-0000-0000-0000-00000000a001";
+    const token = async (resource) => {
+      const res = await request(strict, "POST", "/reprieve/msi/token", {
+        headers: { Metadata: "true", "Content-Type": "application/x-www-form-urlencoded" },
+        rawBody: Buffer.from(`resource=${encodeURIComponent(resource)}`),
+      });
+      assert.equal(res.status, 200, res.text);
+      return res.body.access_token;
+    };
+    const arm = await token(`${strict.url}/`);
+    const graphToken = await token(`${strict.url}/graph/`);
+    const as = (t) => (method, p, body) => request(strict, method, p, { headers: { Authorization: `Bearer ${t}` }, body });
+    const mgmt = as(arm);
+    const graph = as(graphToken);
+    const s = expectRaw(await mgmt("GET", "/subscriptions?api-version=2022-12-01"), 200, "subscriptions")
+      .value[0].subscriptionId;
+    const base = `/subscriptions/${s}/resourceGroups/rg1`;
+    expectRaw(await mgmt("PUT", `${base}?api-version=2025-04-01`, { location: "eastus" }), 201, "group");
+    const id = `${base}/providers/Microsoft.CognitiveServices/accounts/strict1`;
+    expectRaw(await mgmt("PUT", `${id}?api-version=2025-06-01`, BODY.account), 201, "create");
+    expectRaw(await mgmt("DELETE", `${id}?api-version=2025-06-01`), 200, "delete");
+    const app = expectRaw(await graph("POST", "/graph/v1.0/applications", { displayName: "portal" }), 201, "app");
+    const secret = expectRaw(await graph("POST", `/graph/v1.0/applications/${app.id}/addPassword`,
+      { passwordCredential: { displayName: "portal" } }), 200, "secret");
+    const sp = expectRaw(await graph("POST", "/graph/v1.0/servicePrincipals", { appId: app.appId }), 201, "sp");
+    expectRaw(await mgmt("PUT", `/subscriptions/${s}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`, {
+      properties: { roleDefinitionId: `/subscriptions/${s}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+                    principalId: sp.id, principalType: "ServicePrincipal" } }), 201, "Reader");
+
+    const p = await context.newPage();
+    await p.goto(`${strict.url}/`);
+    const signin = p.getByRole("region", { name: "Sign in", exact: true });
+    await signin.getByRole("textbox", { name: "Tenant", exact: true }).fill(TENANT);
+    await signin.getByRole("textbox", { name: "Client id", exact: true }).fill(app.appId);
+    await signin.getByRole("textbox", { name: "Client secret", exact: true }).fill(secret.secretText);
+    await signin.getByRole("button", { name: "Sign in", exact: true }).click();
+    const table = p.getByRole("table", { name: "Deleted resources", exact: true });
+    await table.getByRole("rowheader", { name: "strict1", exact: true }).waitFor();
+    // A Reader may list but not purge: the server's refusal shows on the row.
+    await table.getByRole("checkbox", { name: "strict1", exact: true }).check();
+    await p.getByRole("toolbar", { name: "Deleted resource actions", exact: true })
+      .getByRole("button", { name: "Purge", exact: true }).click();
+    await p.getByRole("alertdialog", { name: "Purge 1 resource?", exact: true })
+      .getByRole("button", { name: "Purge permanently", exact: true }).click();
+    await table.getByRole("row").filter({ has: p.getByRole("rowheader", { name: "strict1", exact: true }) })
+      .getByText(/^Purge failed: AuthorizationFailed: /).waitFor();
+  } finally {
+    await context.close();
+    await strict.stop();
+  }
 });
