@@ -18,10 +18,6 @@ namespace {
 
 constexpr size_t kMaxAnswer = 64 * 1024 * 1024;
 
-std::string Form(std::string_view text) {
-  return boost::urls::encode(text, boost::urls::unreserved_chars);
-}
-
 // The server's refusal of a request, from its ARM (or OAuth) error body.
 Status Refusal(const Reply& reply) {
   std::string code = "HttpStatus" + std::to_string(reply.status);
@@ -50,6 +46,10 @@ std::string Text(const json::object& object, std::string_view name) {
 }
 
 }  // namespace
+
+std::string UrlEncode(std::string_view text) {
+  return boost::urls::encode(text, boost::urls::unreserved_chars);
+}
 
 std::string ErrorText(const Status& status) {
   if (status.arm_code().empty()) return status.message();
@@ -106,11 +106,11 @@ Result<std::string> ArmClient::Token() {
   }
   http::OutboundRequest request;
   request.method = "POST";
-  request.url = options_.server + "/" + Form(options_.tenant) + "/oauth2/v2.0/token";
+  request.url = options_.server + "/" + UrlEncode(options_.tenant) + "/oauth2/v2.0/token";
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
-  request.body = "grant_type=client_credentials&client_id=" + Form(options_.client_id) +
-                 "&client_secret=" + Form(options_.client_secret) +
-                 "&scope=" + Form(options_.server + "/.default");
+  request.body = "grant_type=client_credentials&client_id=" + UrlEncode(options_.client_id) +
+                 "&client_secret=" + UrlEncode(options_.client_secret) +
+                 "&scope=" + UrlEncode(options_.server + "/.default");
   REPRIEVE_ASSIGN_OR_RETURN(const Reply reply, Exchange(std::move(request)));
   if (reply.status != 200) return Refusal(reply);
   const std::string token =

@@ -14,6 +14,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "reprieve/base/result.h"
 #include "reprieve/http/server/http_client.h"
@@ -60,6 +61,9 @@ class ArmClient {
   http::HttpClient http_;
   std::optional<std::string> token_;
 };
+
+// `text` percent-encoded for a path segment or query value (all but RFC 3986's unreserved).
+std::string UrlEncode(std::string_view text);
 
 // The ARM error `status` carries, as the CLI prints it: "Code: message".
 std::string ErrorText(const Status& status);

@@ -71,12 +71,6 @@ Result<BinFilter> ParseBinFilter(std::string_view filter, const core::PolicyCata
   return out;
 }
 
-Status BadSkipToken() {
-  return InvalidArgumentError("The query parameter '$skipToken' is not one this server issued.")
-      .WithArmCode("InvalidQueryParameterValue")
-      .WithTarget("$skipToken");
-}
-
 // "{purge date in ms}|{key}", base64url.
 std::string EncodeCursor(const core::BinCursor& cursor) {
   return Base64UrlEncode(std::to_string(cursor.purge_at.time_since_epoch().count()) + "|" + cursor.key);

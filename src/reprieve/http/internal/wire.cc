@@ -590,11 +590,15 @@ Result<std::string> PageCursor(const RequestContext& ctx) {
   if (!token) return std::string();
   auto decoded = Base64UrlDecode(*token);
   if (!decoded || decoded->empty() || decoded->front() != '/') {
-    return InvalidArgumentError("The query parameter '$skipToken' is not one this server issued.")
-        .WithArmCode("InvalidQueryParameterValue")
-        .WithTarget("$skipToken");
+    return BadSkipToken();
   }
   return *decoded;
+}
+
+Status BadSkipToken() {
+  return InvalidArgumentError("The query parameter '$skipToken' is not one this server issued.")
+      .WithArmCode("InvalidQueryParameterValue")
+      .WithTarget("$skipToken");
 }
 
 HttpResponse ListResponse(const RequestContext& ctx, json::array items, const core::Page& page) {

@@ -78,6 +78,8 @@ HttpResponse ListResponse(const RequestContext& ctx, boost::json::array items,
 // The page size ($top, default 100, 1..1000) and cursor ($skipToken) of a list request.
 Result<int> PageSize(const RequestContext& ctx);
 Result<std::string> PageCursor(const RequestContext& ctx);
+// 400 InvalidQueryParameterValue: a $skipToken this server did not issue.
+Status BadSkipToken();
 
 HttpResponse JsonResponse(int status, const boost::json::value& body);
 // The same for a body already serialized.
