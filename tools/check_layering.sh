@@ -30,9 +30,17 @@ if [ -n "$hits" ]; then
   printf 'layering: CLI11 outside cli/cli.cc\n%s\n' "$hits"
   status=1
 fi
+# prometheus-cpp only in the telemetry adapter's .cc files.
+hits=$(grep -rlE '#include <prometheus/' src | grep -vE '^src/reprieve/telemetry/[a-z_]+\.cc$' || true)
+if [ -n "$hits" ]; then
+  printf 'layering: prometheus-cpp outside telemetry/*.cc\n%s\n' "$hits"
+  status=1
+fi
+forbid src/reprieve/telemetry '#include ["<]reprieve/(store|http|app)' \
+  "telemetry knows core only"
 # Third-party headers only in .cc files (and http/internal, the JSON adapter's own headers,
 # and cli/, a leaf executable's module that nothing else includes).
-hits=$(grep -rlE '#include <(boost|openssl|sqlite3)' src --include='*.h' |
+hits=$(grep -rlE '#include <(boost|openssl|sqlite3|prometheus)' src --include='*.h' |
        grep -vE '^src/reprieve/(http/internal|cli)/' || true)
 if [ -n "$hits" ]; then
   printf 'layering: a public header includes a third-party library\n%s\n' "$hits"

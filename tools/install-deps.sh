@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ pkg-config ccache
           libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-          libssl-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libcli11-dev)
+          libssl-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libcli11-dev prometheus-cpp-dev)
 [ "${1:-}" = "--fuzz" ] && packages+=(clang-14 libclang-rt-14-dev)
-[ "${1:-}" = "--e2e" ] && packages+=(python3 python3-azure azure-cli openssl chromium)
+[ "${1:-}" = "--e2e" ] && packages+=(python3 python3-azure azure-cli openssl chromium prometheus)
 [ "${1:-}" = "--bench" ] && packages+=(wrk curl)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -9,7 +9,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <future>
 #include <string>
+#include <thread>
 
 #include "reprieve/http/arm_error.h"
 #include "testutil/testutil.h"
@@ -32,6 +35,10 @@ class HttpServerTest : public ::testing::Test {
     options.max_header_bytes = 2048;
     options.handler = [this](const HttpRequest& request) {
       ++handled_;
+      if (request.target == "/slow") {
+        entered_.set_value();
+        release_.get_future().wait();
+      }
       HttpResponse response;
       response.status = 200;
       response.body = request.method + " " + request.target + " " + request.body;
@@ -52,13 +59,21 @@ class HttpServerTest : public ::testing::Test {
   }
   void TearDown() override { server_->Stop(); }
 
-  int Connect() {
+  // A socket connect()ed to the server; `result` gets connect's return value.
+  int TryConnect(int& result) {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(server_->port());
     inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+    result = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+    return fd;
+  }
+
+  int Connect() {
+    int result = 0;
+    const int fd = TryConnect(result);
+    EXPECT_EQ(result, 0);
     timeval timeout{10, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
     return fd;
@@ -89,6 +104,8 @@ class HttpServerTest : public ::testing::Test {
   const int io_threads_;
   std::unique_ptr<HttpServer> server_;
   std::atomic<int> handled_{0};
+  std::promise<void> entered_;  // "/slow" has begun
+  std::promise<void> release_;  // "/slow" may answer
 };
 
 class HttpServerTwoThreadsTest : public HttpServerTest {
@@ -188,6 +205,37 @@ TEST_F(HttpServerTwoThreadsTest, ServesConnectionsOnEveryIoThread) {
   }
   for (int fd : fds) close(fd);
   EXPECT_EQ(handled_, 16);
+}
+
+// A rolling restart: the request in flight gets its answer, an idle kept-alive connection is
+// closed, and once drained nothing more is accepted.
+TEST_F(HttpServerTest, DrainAnswersTheRequestInFlightAndClosesIdleConnections) {
+  const int busy = Connect();
+  const int idle = Connect();
+  Send(idle, "GET /warm HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(ReadResponse(idle).find("HTTP/1.1 200"), std::string::npos);
+  Send(busy, "PUT /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nx");
+  entered_.get_future().wait();
+
+  std::atomic<bool> drained{false};
+  std::thread drainer([&] { drained = server_->Drain(std::chrono::seconds(30)); });
+  // The idle connection is closed (recv sees the end) while the slow request still runs.
+  EXPECT_EQ(ReadResponse(idle), "");
+  release_.set_value();
+  const std::string answer = ReadResponse(busy);
+  EXPECT_NE(answer.find("HTTP/1.1 200"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("PUT /slow x"), std::string::npos);
+  EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+  drainer.join();
+  EXPECT_TRUE(drained);
+  close(busy);
+  close(idle);
+
+  int refused = 0;
+  const int late = TryConnect(refused);
+  EXPECT_NE(refused, 0);
+  EXPECT_EQ(errno, ECONNREFUSED);
+  close(late);
 }
 
 }  // namespace

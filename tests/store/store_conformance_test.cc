@@ -640,6 +640,44 @@ TEST_P(StoreConformanceTest, RacingCreatorsOfOneKeyHaveExactlyOneWinner) {
   EXPECT_EQ(losers.load(), kThreads - 1);
 }
 
+TEST_P(StoreConformanceTest, CensusCountsWhatTheStoreHolds) {
+  ASSERT_OK_AND_ASSIGN(core::StoreCensus empty, store_->TakeCensus());
+  EXPECT_TRUE(empty.resources.empty());
+  EXPECT_FALSE(empty.earliest_purge.has_value());
+  EXPECT_EQ(empty.operations_running, 0);
+
+  WriteBatch batch;
+  batch.put = {Record("/a"), Record("/b"), Record("/c", "Ns/others"),
+               SoftDeleted(Record("/d"), "2026-01-05T00:00:00Z"),
+               SoftDeleted(Record("/e"), "2026-01-03T00:00:00Z")};
+  batch.operations = {Running("op1", "2026-01-01T00:02:00Z"),
+                      Operation("op2", "2026-01-01T00:00:00Z")};
+  batch.events = {Event("e1", "2026-01-01T00:00:00Z"), Event("e2", "2026-01-09T00:00:00Z")};
+  core::EventDelivery dead = Delivery("d2", "2026-01-01T00:00:00Z");
+  dead.dead_lettered = true;
+  batch.deliveries = {Delivery("d1", "2026-01-02T00:00:00Z"), dead,
+                      Delivery("d3", "2026-01-03T00:00:00Z")};
+  ASSERT_OK(store_->Apply(batch));
+
+  ASSERT_OK_AND_ASSIGN(core::StoreCensus census, store_->TakeCensus());
+  const std::vector<core::StoreCensus::Resources> expected = {
+      {"Ns/others", LifecycleState::kActive, 1},
+      {"Ns/things", LifecycleState::kActive, 2},
+      {"Ns/things", LifecycleState::kSoftDeleted, 2}};
+  EXPECT_EQ(census.resources, expected);
+  EXPECT_EQ(census.earliest_purge, testutil::ParseUtc("2026-01-03T00:00:00Z"));
+  EXPECT_EQ(census.operations_running, 1);
+  EXPECT_EQ(census.outbox_events, 2);
+  EXPECT_EQ(census.deliveries_pending, 2);
+  EXPECT_EQ(census.deliveries_dead_lettered, 1);
+}
+
+TEST_P(StoreConformanceTest, ProbeOfAWorkingStoreIsOk) {
+  EXPECT_OK(store_->Probe());
+  ASSERT_OK(store_->Apply(Put(Record("/a"))));
+  EXPECT_OK(store_->Probe());
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Adapters, StoreConformanceTest,
     ::testing::Values(

@@ -102,6 +102,9 @@ Usage: reprieved [flags]
   --read-timeout-s N        a request must arrive within N seconds once begun; slower
                             senders are disconnected (default 30)
   --idle-timeout-s N        kept-alive connections idle longer are closed (default 120)
+  --log-format text|json    log lines as text (default) or one JSON object a line
+  --shutdown-grace DUR      on SIGTERM, how long requests in flight may take to finish
+                            (ISO-8601 duration, or seconds; default PT10S)
   --verbose                 log debug detail
   --version                 print the version and exit
   --help                    print this help and exit
@@ -206,6 +209,23 @@ Result<Config> ParseFlags(const std::vector<std::string>& args) {
       if (!config.name_reservation) {
         return BadFlag(flag, "expected an ISO-8601 duration such as P7D or PT12H");
       }
+    } else if (flag == "--log-format") {
+      auto v = next();
+      if (!v) return v.status();
+      if (*v != "text" && *v != "json") return BadFlag(flag, "expected text or json");
+      config.json_logs = *v == "json";
+    } else if (flag == "--shutdown-grace") {
+      auto v = next();
+      if (!v) return v.status();
+      std::optional<Duration> grace = ParseIsoDuration(*v);
+      if (!grace && !v->empty() && v->find_first_not_of("0123456789") == std::string::npos &&
+          v->size() <= 6) {
+        grace = std::chrono::seconds(std::stoi(*v));
+      }
+      if (!grace || *grace > std::chrono::hours(1)) {
+        return BadFlag(flag, "expected a duration of at most an hour, such as PT10S or 10");
+      }
+      config.shutdown_grace = std::chrono::duration_cast<std::chrono::milliseconds>(*grace);
     } else if (flag == "--purge-warning") {
       auto v = next();
       if (!v) return v.status();

@@ -40,6 +40,9 @@ struct Config {
   std::chrono::seconds read_timeout{30};   // a request must arrive within this, once begun
   std::chrono::seconds idle_timeout{120};  // a kept-alive connection may idle this long
   bool verbose = false;
+  bool json_logs = false;  // --log-format json
+  // On SIGTERM/SIGINT, how long requests in flight may take to finish.
+  std::chrono::milliseconds shutdown_grace{10000};
   bool help = false;
   bool version = false;
 };

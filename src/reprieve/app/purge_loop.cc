@@ -10,14 +10,17 @@ constexpr int kMaxRounds = 10000;
 }  // namespace
 
 PurgeLoop::PurgeLoop(core::PurgeSweeper& sweeper, std::chrono::milliseconds interval,
-                     std::function<Result<int>(int)> finish_operations)
+                     std::function<Result<int>(int)> finish_operations,
+                     core::Telemetry* telemetry)
     : sweeper_(sweeper),
       finish_operations_(std::move(finish_operations)),
+      telemetry_(telemetry != nullptr ? *telemetry : core::NoTelemetry()),
       interval_(interval),
       task_(interval, [this] { RunNow(); }) {}
 
 int64_t PurgeLoop::RunNow() {
   std::lock_guard sweep_lock(sweep_mu_);
+  const auto started = std::chrono::steady_clock::now();
   constexpr int kOperationBatch = 500;
   for (int round = 0; finish_operations_ && round < kMaxRounds; ++round) {
     auto finished = finish_operations_(kOperationBatch);
@@ -37,9 +40,12 @@ int64_t PurgeLoop::RunNow() {
     purged += static_cast<int64_t>(report->purged.size());
     if (!report->more_due) break;
   }
+  const auto took = std::chrono::steady_clock::now() - started;
+  telemetry_.SweepFinished(purged, std::chrono::duration_cast<Duration>(took));
   if (purged > 0) {
-    LogInfo("purge sweeper: purged " + std::to_string(purged) +
-            " soft-deleted resource(s) at their scheduled purge date");
+    Log(LogLevel::kInfo, "purge sweeper: purged soft-deleted resources at their scheduled purge date",
+        {Number("purged", purged),
+         Number("tookMs", std::chrono::duration_cast<std::chrono::milliseconds>(took).count())});
   }
   return purged;
 }

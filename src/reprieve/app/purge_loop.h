@@ -11,6 +11,7 @@
 
 #include "reprieve/app/periodic_task.h"
 #include "reprieve/core/lifecycle/purge_sweeper.h"
+#include "reprieve/core/ports/telemetry.h"
 
 namespace reprieve::app {
 
@@ -18,8 +19,10 @@ class PurgeLoop {
  public:
   // `finish_operations(limit)` ends at most `limit` due operations and returns how many;
   // may be empty.
+  // `telemetry` (not owned; null: none) hears of each run.
   PurgeLoop(core::PurgeSweeper& sweeper, std::chrono::milliseconds interval,
-            std::function<Result<int>(int)> finish_operations = {});
+            std::function<Result<int>(int)> finish_operations = {},
+            core::Telemetry* telemetry = nullptr);
   ~PurgeLoop() { Stop(); }
 
   void Start() { task_.Start(); }
@@ -31,6 +34,7 @@ class PurgeLoop {
  private:
   core::PurgeSweeper& sweeper_;
   std::function<Result<int>(int)> finish_operations_;
+  core::Telemetry& telemetry_;
   const std::chrono::milliseconds interval_;
   std::mutex sweep_mu_;  // serializes sweeps
   PeriodicTask task_;

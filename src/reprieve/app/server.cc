@@ -9,7 +9,9 @@
 #include <fstream>
 #include <sstream>
 #include <iostream>
+#include <atomic>
 #include <memory>
+#include <thread>
 
 #include "reprieve/app/periodic_task.h"
 #include "reprieve/app/purge_loop.h"
@@ -26,6 +28,7 @@
 #include "reprieve/http/arm_api.h"
 #include "reprieve/http/server/http_server.h"
 #include "reprieve/store/store_factory.h"
+#include "reprieve/telemetry/prometheus_metrics.h"
 
 namespace reprieve::app {
 namespace {
@@ -138,6 +141,7 @@ std::string HostForUrl(const std::string& host) {
 }  // namespace
 
 int RunServer(const Config& config) {
+  SetLogFormat(config.json_logs ? LogFormat::kJson : LogFormat::kText);
   if (!config.strict_auth && !IsLoopbackHost(config.listen_host)) {
     LogError("reprieved: --auth dev accepts any bearer token as an Owner of everything, so it "
              "serves only loopback addresses; to listen on " + config.listen_host +
@@ -158,12 +162,11 @@ int RunServer(const Config& config) {
     LogError(what + ": " + status.ToString());
     return 1;
   };
+  Log(LogLevel::kInfo, "reprieved: starting",
+      {{"store", config.store}, {"dataDir", config.data_dir}});
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return fail("cannot create the data directory " + config.data_dir, UnavailableError(ec.message()));
-
-  auto store = store::OpenStore(config.store);
-  if (!store.has_value()) return fail("cannot open the store " + config.store, store.status());
 
   const SystemClock system_clock;
   std::unique_ptr<ManualClock> manual_clock;
@@ -172,17 +175,6 @@ int RunServer(const Config& config) {
   }
   const Clock& clock = manual_clock ? static_cast<const Clock&>(*manual_clock) : system_clock;
   std::unique_ptr<RandomSource> random = NewSystemRandom();
-  std::vector<core::TypePolicy> policies = core::BuiltinPolicies();
-  if (config.name_reservation) {
-    for (core::TypePolicy& policy : policies) {
-      if (policy.name_reservation > Duration::zero()) policy.name_reservation = *config.name_reservation;
-    }
-  }
-  const core::PolicyCatalog catalog(std::move(policies));
-  core::ResourceService service(**store, clock, *random, catalog, config.purge_warning);
-  if (Status status = EnsureDefaultTenancy(service); !status.ok()) {
-    return fail("cannot create the default subscription", status);
-  }
 
   std::string cert = config.tls_cert;
   std::string key = config.tls_key;
@@ -195,35 +187,13 @@ int RunServer(const Config& config) {
     ca = tls->ca_cert;
   }
 
-  core::OperationSchedule operations;
-  for (const auto& [kind, duration] : config.operation_durations) {
-    operations.SetDuration(kind, duration);
-  }
-  for (const auto& [kind, rate] : config.operation_failure_rates) {
-    operations.SetFailureRate(kind, rate);
-  }
-  core::PurgeSweeper sweeper(**store, clock, catalog,
-                            core::PurgeSweeper::Options{});
-  PurgeLoop purge_loop(sweeper, config.sweep_interval,
-                       [&service](int limit) { return service.RunDueOperations(limit); });
-  http::ArmApiOptions api_options;
-  api_options.manual_clock = manual_clock.get();
-  api_options.sweep_now = [&purge_loop] { return purge_loop.RunNow(); };
-  api_options.default_tenant = kDefaultTenant;
-  api_options.auth = config.strict_auth ? http::AuthMode::kStrict : http::AuthMode::kDev;
-  api_options.managed_identity = config.managed_identity;
-  api_options.operations = &operations;
-  api_options.retry_after_seconds = config.retry_after_seconds;
-  const std::string keys_file = config.data_dir + "/identity/signing-keys.pem";
-  auto keys = ReadSigningKeys(keys_file);
-  if (!keys.has_value()) return fail("cannot read the token signing keys", keys.status());
-  api_options.signing_keys = *keys;
-  api_options.persist_signing_keys = [keys_file](const std::string& pem) {
-    return WriteSigningKeys(keys_file, pem);
-  };
-  auto created = http::ArmApi::Create(service, clock, *random, api_options);
-  if (!created.has_value()) return fail("cannot start the ARM API", created.status());
-  http::ArmApi& api = **created;
+  // The listeners come up first and answer as an instance still starting (/readyz 503)
+  // until the store is open and migrated; then every request goes to the ARM API.
+  std::unique_ptr<core::ResourceStore> store;
+  std::atomic<http::ArmApi*> ready_api{nullptr};
+  std::atomic<bool> draining{false};
+  const auto metrics = telemetry::NewPrometheusMetrics(
+      {[&store]() -> Result<core::StoreCensus> { return store->TakeCensus(); }, &clock});
 
   http::HttpServerOptions server_options;
   server_options.host = config.listen_host;
@@ -233,9 +203,17 @@ int RunServer(const Config& config) {
   server_options.io_threads = config.io_threads;
   server_options.read_timeout = config.read_timeout;
   server_options.idle_timeout = config.idle_timeout;
-  server_options.handler = [&api](const http::HttpRequest& request) { return api.Handle(request); };
+  server_options.telemetry = metrics.get();
+  server_options.handler = [&ready_api, &random](const http::HttpRequest& request) {
+    http::ArmApi* api = ready_api.load(std::memory_order_acquire);
+    return api != nullptr ? api->Handle(request) : http::ArmApi::AnswerStarting(request, *random);
+  };
   server_options.runs_inline = &http::ArmApi::IsReadOnly;
-  server_options.reject = [&api](const Status& status) { return api.Reject(status); };
+  server_options.reject = [&ready_api, &random](const Status& status) {
+    http::ArmApi* api = ready_api.load(std::memory_order_acquire);
+    return api != nullptr ? api->Reject(status)
+                          : http::ArmApi::AnswerStarting(http::HttpRequest{}, *random);
+  };
   auto server = http::HttpServer::Start(server_options);
   if (!server.has_value()) return fail("cannot start the HTTPS server", server.status());
 
@@ -255,6 +233,66 @@ int RunServer(const Config& config) {
                 std::to_string(plain_server->port());
   }
 
+  auto opened = store::OpenStore(config.store, metrics.get());
+  if (!opened.has_value()) return fail("cannot open the store " + config.store, opened.status());
+  store = std::move(opened).value();
+  Log(LogLevel::kInfo, "reprieved: store open and migrated", {{"store", config.store}});
+
+  std::vector<core::TypePolicy> policies = core::BuiltinPolicies();
+  if (config.name_reservation) {
+    for (core::TypePolicy& policy : policies) {
+      if (policy.name_reservation > Duration::zero()) policy.name_reservation = *config.name_reservation;
+    }
+  }
+  const core::PolicyCatalog catalog(std::move(policies));
+  core::ResourceService service(*store, clock, *random, catalog, config.purge_warning,
+                                metrics.get());
+  if (Status status = EnsureDefaultTenancy(service); !status.ok()) {
+    return fail("cannot create the default subscription", status);
+  }
+
+  core::OperationSchedule operations;
+  for (const auto& [kind, duration] : config.operation_durations) {
+    operations.SetDuration(kind, duration);
+  }
+  for (const auto& [kind, rate] : config.operation_failure_rates) {
+    operations.SetFailureRate(kind, rate);
+  }
+  core::PurgeSweeper::Options sweeper_options;
+  sweeper_options.telemetry = metrics.get();
+  core::PurgeSweeper sweeper(*store, clock, catalog, sweeper_options);
+  PurgeLoop purge_loop(
+      sweeper, config.sweep_interval,
+      [&service](int limit) { return service.RunDueOperations(limit); }, metrics.get());
+  http::ArmApiOptions api_options;
+  api_options.manual_clock = manual_clock.get();
+  api_options.sweep_now = [&purge_loop] { return purge_loop.RunNow(); };
+  api_options.default_tenant = kDefaultTenant;
+  api_options.auth = config.strict_auth ? http::AuthMode::kStrict : http::AuthMode::kDev;
+  api_options.managed_identity = config.managed_identity;
+  api_options.operations = &operations;
+  api_options.retry_after_seconds = config.retry_after_seconds;
+  api_options.telemetry = metrics.get();
+  api_options.log_requests = true;
+  api_options.metrics = [&metrics] { return metrics->Exposition(); };
+  api_options.readiness = [&draining, &store]() -> Status {
+    if (draining.load()) {
+      return UnavailableError("This instance is shutting down; send requests to another.")
+          .WithArmCode("ServiceUnavailable");
+    }
+    return store->Probe();
+  };
+  const std::string keys_file = config.data_dir + "/identity/signing-keys.pem";
+  auto keys = ReadSigningKeys(keys_file);
+  if (!keys.has_value()) return fail("cannot read the token signing keys", keys.status());
+  api_options.signing_keys = *keys;
+  api_options.persist_signing_keys = [keys_file](const std::string& pem) {
+    return WriteSigningKeys(keys_file, pem);
+  };
+  auto created = http::ArmApi::Create(service, clock, *random, api_options);
+  if (!created.has_value()) return fail("cannot start the ARM API", created.status());
+  http::ArmApi& api = **created;
+
   // Event delivery: its own thread, so a slow webhook never holds up a request or a sweep.
   const http::HttpClient webhook_client(ca);  // Reprieve's CA is trusted besides the system's
   http::WebhookOptions webhook_options;
@@ -266,7 +304,7 @@ int RunServer(const Config& config) {
         return webhook_client.Send(request);
       },
       clock, *random, webhook_options);
-  core::EventDispatcher dispatcher(**store, clock, transport, {});
+  core::EventDispatcher dispatcher(*store, clock, transport, {});
   PeriodicTask event_loop(std::chrono::milliseconds(250), [&dispatcher] {
     auto report = dispatcher.RunOnce();
     if (!report.has_value()) {
@@ -279,17 +317,55 @@ int RunServer(const Config& config) {
 
   purge_loop.Start();
   event_loop.Start();
+  ready_api.store(&api, std::memory_order_release);
   PrintBanner(config, "https://" + HostForUrl(config.listen_host) + ":" +
                           std::to_string((*server)->port()),
               ca, clock, plain_url);
 
   int received = 0;
   sigwait(&signals, &received);
-  LogInfo(std::string("reprieved: stopping on ") + (received == SIGINT ? "SIGINT" : "SIGTERM"));
-  (*server)->Stop();
-  if (plain_server) plain_server->Stop();
+  const char* signal_name = received == SIGINT ? "SIGINT" : "SIGTERM";
+  // Draining: /readyz answers 503 at once, the listeners stop accepting, requests in flight
+  // finish within the grace. A second signal ends the process at once.
+  draining.store(true);
+  Log(LogLevel::kInfo, "reprieved: draining",
+      {{"signal", signal_name},
+       Number("graceMs", static_cast<long long>(config.shutdown_grace.count()))});
+  std::atomic<bool> drained_all{true};
+  std::atomic<bool> drain_done{false};
+  std::thread drainer([&] {
+    const auto deadline = std::chrono::steady_clock::now() + config.shutdown_grace;
+    std::thread plain_drainer;
+    if (plain_server) {
+      plain_drainer = std::thread([&] {
+        if (!plain_server->Drain(config.shutdown_grace)) drained_all.store(false);
+      });
+    }
+    if (!(*server)->Drain(std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now()))) {
+      drained_all.store(false);
+    }
+    if (plain_drainer.joinable()) plain_drainer.join();
+    drain_done.store(true);
+  });
+  const timespec tick{0, 50 * 1000 * 1000};
+  while (!drain_done.load()) {
+    siginfo_t info;
+    if (sigtimedwait(&signals, &info, &tick) > 0) {
+      Log(LogLevel::kWarning, "reprieved: second signal, exiting at once",
+          {{"signal", info.si_signo == SIGINT ? "SIGINT" : "SIGTERM"}});
+      std::_Exit(128 + info.si_signo);
+    }
+  }
+  drainer.join();
+  if (!drained_all.load()) {
+    LogWarning("reprieved: the shutdown grace ended with requests still open; they were cut");
+  }
+  ready_api.store(nullptr);
   event_loop.Stop();
   purge_loop.Stop();
+  store.reset();
+  Log(LogLevel::kInfo, "reprieved: stopped", {{"signal", signal_name}});
   return 0;
 }
 

@@ -34,9 +34,14 @@ struct ArmApi::State {
         api{service,           clock,          random,          options.manual_clock,
             std::move(options.sweep_now),      std::move(options.default_tenant),
             options.auth,      options.managed_identity, access,
-            *tokens,           routes} {
+            *tokens,           routes,         internal::RenderCache{}, nullptr,
+            1,                 options.telemetry != nullptr ? *options.telemetry
+                                                            : core::NoTelemetry()} {
     api.operations = options.operations;
     api.retry_after_seconds = options.retry_after_seconds;
+    api.metrics = std::move(options.metrics);
+    api.readiness = std::move(options.readiness);
+    api.log_requests = options.log_requests;
   }
 
   // Declared before `api`, which refers to them.
@@ -226,6 +231,15 @@ Status Denied(const RequestContext& ctx, const std::string& action, const std::s
       .WithArmCode("AuthorizationFailed");
 }
 
+// The action a denial names: the route's, or for the admin API (Owner at root) its own.
+std::string DeniedAction(const RequestContext& ctx, const internal::Operation& op) {
+  const internal::Access access = op.route->access;
+  if (access == internal::Access::kRootOwner || access == internal::Access::kLoopbackOrRootOwner) {
+    return "Reprieve/admin/" + std::string(ctx.request.method == "GET" ? "read" : "write");
+  }
+  return op.action;
+}
+
 // Whether the caller may perform `op`: RBAC for actions, Owner at root for the admin API.
 Status Authorize(const RequestContext& ctx, const internal::Operation& op,
                  const internal::AccessSnapshot& snapshot) {
@@ -236,9 +250,9 @@ Status Authorize(const RequestContext& ctx, const internal::Operation& op,
     case internal::Access::kGraphRead:
       return OkStatus();
     case internal::Access::kRootOwner:
+    case internal::Access::kLoopbackOrRootOwner:
       if (rbac.HoldsRoleAt(ctx.caller_object_id, core::kOwnerRoleId, "/")) return OkStatus();
-      return Denied(ctx, "Reprieve/admin/" + std::string(ctx.request.method == "GET" ? "read" : "write"),
-                    "/");
+      return Denied(ctx, DeniedAction(ctx, op), "/");
     case internal::Access::kGraphWrite:
       // The directory is above every subscription: changing it (a secret of an Owner's
       // application included) is for Owners at root, not for any role whose "*" matches.
@@ -285,14 +299,21 @@ HandlerResult Dispatch(internal::ApiState& api, RequestContext& ctx) {
   REPRIEVE_RETURN_IF_ERROR(ParseTarget(ctx));
   ctx.api_version = ctx.Query("api-version").value_or("");
   const internal::Route* route = api.routes.Match(ctx.segments, ctx.request.method);
-  if (route != nullptr && route->access == internal::Access::kPublic) {
+  if (route != nullptr) ctx.route = route->pattern;
+  // The metrics answer loopback callers (the host's own scraper) without a token.
+  const bool open_here = route != nullptr && route->access == internal::Access::kLoopbackOrRootOwner &&
+                         ctx.request.from_loopback;
+  if (route != nullptr && (route->access == internal::Access::kPublic || open_here)) {
     const internal::Operation op = internal::RouteTable::Resolve(*route, ctx.segments,
                                                                  ctx.request.method);
     if (!op.served) return MethodNotAllowed(ctx, internal::AllowedMethods(*route));
     return route->handler(api, ctx, op);
   }
   REPRIEVE_ASSIGN_OR_RETURN(ctx.access, api.access.Current());
-  REPRIEVE_RETURN_IF_ERROR(Authenticate(api, ctx, route, *ctx.access));
+  if (Status authenticated = Authenticate(api, ctx, route, *ctx.access); !authenticated.ok()) {
+    api.telemetry.AuthenticationFailed(MapStatus(authenticated).code);
+    return authenticated;
+  }
   if (route == nullptr) return NoRoute(ctx);
   const internal::Operation op =
       internal::RouteTable::Resolve(*route, ctx.segments, ctx.request.method);
@@ -313,6 +334,7 @@ HandlerResult Dispatch(internal::ApiState& api, RequestContext& ctx) {
     if (!recorded.ok()) LogError("cannot record a refused request: " + recorded.ToString());
   };
   if (Status allowed = Authorize(ctx, op, *ctx.access); !allowed.ok()) {
+    api.telemetry.AuthorizationDenied(DeniedAction(ctx, op));
     if (route->access != internal::Access::kActionOrStarter) {
       refused(allowed);
       return allowed;
@@ -368,6 +390,7 @@ std::vector<ArmApi::RouteInfo> ArmApi::Routes() const {
       case internal::Access::kAction: access = "action"; break;
       case internal::Access::kActionOrStarter: access = "action-or-starter"; break;
       case internal::Access::kRootOwner: access = "root-owner"; break;
+      case internal::Access::kLoopbackOrRootOwner: access = "loopback-or-root-owner"; break;
       case internal::Access::kGraphRead: access = "graph-read"; break;
       case internal::Access::kGraphWrite: access = "graph-write"; break;
     }
@@ -382,6 +405,7 @@ bool ArmApi::IsReadOnly(const HttpRequest& request) {
 
 HttpResponse ArmApi::Handle(const HttpRequest& request) {
   internal::ApiState& api = state_->api;
+  api.telemetry.RequestStarted();
   RequestContext ctx{request,        {}, {}, {}, BaseUrl(request), api.random.NewUuid(), {}, {},
                      api.clock.Now()};
   const std::string_view correlation = request.Header("x-ms-correlation-request-id");
@@ -400,9 +424,31 @@ HttpResponse ArmApi::Handle(const HttpRequest& request) {
   return Finish(ctx, std::move(result));
 }
 
+HttpResponse ArmApi::AnswerStarting(const HttpRequest& request, RandomSource& random) {
+  const std::string_view target = request.target;
+  const std::string_view path = target.substr(0, target.find('?'));
+  HttpResponse response;
+  response.SetHeader("Content-Type", "text/plain; charset=utf-8");
+  if (request.method == "GET" && path == "/healthz") {
+    response.body = "ok\n";
+    return response;
+  }
+  const std::string request_id = random.NewUuid();
+  const Status starting =
+      UnavailableError("Reprieve is starting: its store is not open yet. Retry shortly.")
+          .WithArmCode("ServiceUnavailable");
+  response.status = MapStatus(starting).http_status;
+  response.body = ArmErrorBody(starting, request_id);
+  response.SetHeader("Content-Type", "application/json; charset=utf-8");
+  response.SetHeader("Retry-After", "1");
+  response.AddHeader("x-ms-request-id", request_id);
+  return response;
+}
+
 HttpResponse ArmApi::Reject(const Status& status) {
   static const HttpRequest kUnparsed{"GET", "/", {}, {}, true};
   internal::ApiState& api = state_->api;
+  api.telemetry.RequestStarted();
   RequestContext ctx{kUnparsed, {}, {}, {}, "", api.random.NewUuid(), {}, {}, api.clock.Now()};
   return Finish(ctx, status);
 }
@@ -410,11 +456,13 @@ HttpResponse ArmApi::Reject(const Status& status) {
 HttpResponse ArmApi::Finish(const internal::RequestContext& ctx, internal::HandlerResult result) {
   const HttpRequest& request = ctx.request;
   HttpResponse response;
+  std::string error_code;
   if (result.has_value()) {
     response = std::move(result).value();
   } else {
     const Status status = result.status();
     const ArmError mapped = MapStatus(status);
+    error_code = mapped.code;
     if (mapped.http_status >= 500) {
       LogError("request " + ctx.request_id + " " + request.method + " " + request.target +
                " failed: " + status.ToString());
@@ -456,7 +504,37 @@ HttpResponse ArmApi::Finish(const internal::RequestContext& ctx, internal::Handl
   } else {
     response.AddHeader("x-ms-ratelimit-remaining-subscription-writes", kRemainingWrites);
   }
+  Record(ctx, response.status, error_code);
   return response;
+}
+
+void ArmApi::Record(const internal::RequestContext& ctx, int status,
+                    const std::string& error_code) {
+  const HttpRequest& request = ctx.request;
+  const auto answered = std::chrono::steady_clock::now();
+  const auto received =
+      request.received == std::chrono::steady_clock::time_point{} ? answered : request.received;
+  const auto latency = std::chrono::duration_cast<Duration>(answered - received);
+  const std::string_view route = ctx.route.empty() ? std::string_view("unmatched") : ctx.route;
+  core::Telemetry& telemetry = state_->api.telemetry;
+  telemetry.RequestFinished(route, request.method, status, latency);
+  if (!error_code.empty() && !IsReadOnly(request)) telemetry.OperationRefused(error_code);
+  if (!state_->api.log_requests || !LogEnabled(LogLevel::kInfo)) return;
+  // The path, never the query or the body: neither may carry a secret into the log.
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(answered - received);
+  Log(LogLevel::kInfo, "request",
+      {{"requestId", ctx.request_id},
+       {"correlationId", ctx.correlation_id},
+       {"method", request.method},
+       {"path", ctx.path},
+       {"route", std::string(route)},
+       {"resourceId", ctx.SegmentIs(0, "subscriptions") ? ctx.path : std::string()},
+       {"principal", std::string(ctx.caller_object_id)},
+       {"caller", ctx.caller.name},
+       {"action", ctx.action},
+       {"status", std::to_string(status), true},
+       {"error", error_code},
+       {"latencyMs", std::to_string(static_cast<double>(micros.count()) / 1000.0), true}});
 }
 
 }  // namespace reprieve::http

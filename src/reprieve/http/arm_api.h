@@ -17,6 +17,7 @@
 #include "reprieve/base/clock.h"
 #include "reprieve/base/random.h"
 #include "reprieve/base/result.h"
+#include "reprieve/core/ports/telemetry.h"
 #include "reprieve/core/service/resource_service.h"
 #include "reprieve/http/http_message.h"
 
@@ -53,6 +54,15 @@ struct ArmApiOptions {
   core::OperationSchedule* operations = nullptr;
   // The Retry-After (seconds, at least 1) of operation answers and of every poll.
   int retry_after_seconds = 1;
+  // Whether every answered request writes its log line (base/log, at info).
+  bool log_requests = false;
+  // Hears of every request, sign-in failure, denial and refusal. Not owned; null: none.
+  core::Telemetry* telemetry = nullptr;
+  // The Prometheus exposition GET /metrics answers; empty: /metrics answers 404.
+  std::function<std::string()> metrics;
+  // Whether this instance takes traffic (GET /readyz): ok, or kUnavailable saying why
+  // (draining, the store failing). Empty: always ready.
+  std::function<Status()> readiness;
 };
 
 class ArmApi {
@@ -81,6 +91,11 @@ class ArmApi {
   // malformed), with the standard headers.
   HttpResponse Reject(const Status& status);
 
+  // The answer of an instance still starting (before the store is open): /healthz 200,
+  // /readyz 503, anything else 503 ServiceUnavailable with Retry-After. Safe to call
+  // concurrently.
+  static HttpResponse AnswerStarting(const HttpRequest& request, RandomSource& random);
+
   // True if the request only reads (it may run on an I/O thread without blocking on a
   // durable commit).
   static bool IsReadOnly(const HttpRequest& request);
@@ -89,6 +104,8 @@ class ArmApi {
   struct State;
   explicit ArmApi(std::unique_ptr<State> state);
   HttpResponse Finish(const internal::RequestContext& ctx, Result<HttpResponse> result);
+  // Reports the answered request to telemetry and writes its log line.
+  void Record(const internal::RequestContext& ctx, int status, const std::string& error_code);
 
   std::unique_ptr<State> state_;
 };

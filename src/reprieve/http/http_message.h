@@ -2,6 +2,7 @@
 // ARM API layer is independent of the HTTP library (http/server binds them to Beast).
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,9 @@ struct HttpRequest {
   std::string body;
   bool secure = true;  // received over TLS (absolute URLs use https)
   bool from_loopback = false;  // the peer's address is a loopback address (127/8, ::1)
+  // When the server had read the request (its latency is measured from here); the epoch
+  // when no server read it (tests).
+  std::chrono::steady_clock::time_point received{};
 
   // The first header with this (lower-case) name; empty if none.
   std::string_view Header(std::string_view lower_name) const;

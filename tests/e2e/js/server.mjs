@@ -144,6 +144,10 @@ export async function startServer({ clock = "manual", dataDir: givenDir, args: e
     dataDir,
     /** The server's process id (e.g. to read /proc/<pid>/status). */
     pid: child.pid,
+    /** Sends the process a signal ("SIGTERM", ...). */
+    signal: (name) => child.kill(name),
+    /** Resolves { code, signal } once the process has exited. */
+    exited,
     stop,
     crash,
     /** Everything the server printed so far (for diagnostics). */

@@ -65,6 +65,8 @@ Result<SweepReport> PurgeSweeper::RunOnce() {
       batches.push_back(std::move(batch));
     }
     const std::vector<Status> results = store_.ApplyEach(batches);
+    Telemetry& telemetry =
+        options_.telemetry != nullptr ? *options_.telemetry : NoTelemetry();
     for (size_t record_idx = 0; record_idx < due.size(); ++record_idx) {
       const Status& status = results[record_idx];
       if (status.ok() && due[record_idx].type == kNameType) {
@@ -73,6 +75,7 @@ Result<SweepReport> PurgeSweeper::RunOnce() {
         ++report.removed_assignments;
       } else if (status.ok()) {
         report.purged.push_back(due[record_idx].id);
+        ReportTransitions(batches[record_idx].events, telemetry);
       } else if (status.code() == StatusCode::kAborted) {
         ++report.lost_races;
       } else {

@@ -21,6 +21,7 @@
 #include "reprieve/core/lifecycle/planners.h"
 #include "reprieve/core/policy/policy_catalog.h"
 #include "reprieve/core/ports/resource_store.h"
+#include "reprieve/core/ports/telemetry.h"
 
 namespace reprieve::core {
 
@@ -43,6 +44,8 @@ class PurgeSweeper {
     Duration operation_retention = std::chrono::hours(24);
     // Activity-log entries older than this are dropped (Azure keeps 90 days).
     Duration activity_retention = std::chrono::hours(24 * 90);
+    // Hears of every purge committed (not owned; null: none).
+    Telemetry* telemetry = nullptr;
   };
 
   // `catalog` says how each type's purge releases its name.

@@ -112,6 +112,23 @@ struct DeletedQuery {
   int limit = 100;  // 1..1000
 };
 
+// What the store holds, counted, for monitoring.
+struct StoreCensus {
+  struct Resources {
+    std::string type;  // canonical
+    LifecycleState state = LifecycleState::kActive;
+    int64_t count = 0;
+    bool operator==(const Resources&) const = default;
+  };
+  std::vector<Resources> resources;  // by (type, state) ascending; no zero counts
+  // The earliest scheduled purge of a soft-deleted record (nullopt: none is soft-deleted).
+  std::optional<Timestamp> earliest_purge;
+  int64_t operations_running = 0;
+  int64_t outbox_events = 0;  // not fanned out yet (due or, like purge warnings, later)
+  int64_t deliveries_pending = 0;
+  int64_t deliveries_dead_lettered = 0;
+};
+
 class ResourceStore {
  public:
   virtual ~ResourceStore() = default;
@@ -166,6 +183,14 @@ class ResourceStore {
 
   // Number of records in `state`, for diagnostics and tests.
   virtual Result<int64_t> Count(LifecycleState state) = 0;
+
+  // Everything counted (one read; it costs a scan of each table's index, so it is meant for a
+  // scrape every few seconds, not for a request).
+  virtual Result<StoreCensus> TakeCensus() = 0;
+
+  // Ok when the store can serve now; kUnavailable saying why when it cannot (its last commit
+  // failed, its database is gone). Reads no record.
+  virtual Status Probe() = 0;
 };
 
 }  // namespace reprieve::core

@@ -25,11 +25,13 @@ Status ResourceNotFound(const ResourceId& id) {
 }
 
 ResourceService::ResourceService(ResourceStore& store, const Clock& clock, RandomSource& random,
-                                 const PolicyCatalog& catalog, Duration purge_warning)
+                                 const PolicyCatalog& catalog, Duration purge_warning,
+                                 Telemetry* telemetry)
     : store_(store),
       clock_(clock),
       random_(random),
       catalog_(catalog),
+      telemetry_(telemetry != nullptr ? *telemetry : NoTelemetry()),
       journal_(random),
       events_(&random, purge_warning),
       access_(store, &clock, &journal_),
@@ -108,11 +110,20 @@ Result<bool> ResourceService::Subscribed(const std::string& subscription) {
 
 Status ResourceService::Commit(WriteBatch batch) {
   const Timestamp now = clock_.Now();
+  // What the batch does is reported from its events, those nobody hears included.
+  std::vector<LifecycleEvent> unheard;
   for (auto it = batch.events.begin(); it != batch.events.end();) {
     REPRIEVE_ASSIGN_OR_RETURN(const bool wanted, Subscribed(it->subscription));
-    it = wanted || it->due > now ? std::next(it) : batch.events.erase(it);
+    if (wanted || it->due > now) {
+      ++it;
+    } else {
+      unheard.push_back(std::move(*it));
+      it = batch.events.erase(it);
+    }
   }
   REPRIEVE_RETURN_IF_ERROR(store_.Apply(batch));
+  ReportTransitions(batch.events, telemetry_);
+  ReportTransitions(unheard, telemetry_);
   // The authorization snapshot is built from the RBAC records, the set above from the event
   // subscriptions: a lifecycle change that moved one makes them stale.
   const auto access_record = [](const std::string& key) {

@@ -29,6 +29,7 @@
 #include "reprieve/core/operations/operation_schedule.h"
 #include "reprieve/core/policy/policy_catalog.h"
 #include "reprieve/core/ports/resource_store.h"
+#include "reprieve/core/ports/telemetry.h"
 #include "reprieve/core/service/access_records.h"
 #include "reprieve/core/service/children.h"
 #include "reprieve/core/service/invocation.h"
@@ -57,9 +58,11 @@ struct DeletedRef {
 class ResourceService {
  public:
   // `purge_warning`: how long before a scheduled purge its PurgeScheduled event is due.
+  // `telemetry` (not owned; null: none) hears of every transition committed.
   ResourceService(ResourceStore& store, const Clock& clock, RandomSource& random,
                   const PolicyCatalog& catalog,
-                  Duration purge_warning = std::chrono::hours(24));
+                  Duration purge_warning = std::chrono::hours(24),
+                  Telemetry* telemetry = nullptr);
 
   const PolicyCatalog& catalog() const { return catalog_; }
   ResourceStore& store() const { return store_; }
@@ -191,6 +194,7 @@ class ResourceService {
   const Clock& clock_;
   RandomSource& random_;
   const PolicyCatalog& catalog_;
+  Telemetry& telemetry_;
   Journal journal_;  // before access_, which records through it
   LifecycleEvents events_;
   AccessRecords access_;

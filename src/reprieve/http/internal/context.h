@@ -13,6 +13,7 @@
 #include "reprieve/base/clock.h"
 #include "reprieve/base/random.h"
 #include "reprieve/base/result.h"
+#include "reprieve/core/ports/telemetry.h"
 #include "reprieve/core/service/resource_service.h"
 #include "reprieve/http/arm_api.h"
 #include "reprieve/http/http_message.h"
@@ -42,6 +43,10 @@ struct ApiState {
   // How long operations run and which fail; null: every operation finishes in its request.
   core::OperationSchedule* operations = nullptr;
   int retry_after_seconds = 1;            // Retry-After on operation answers and polls
+  core::Telemetry& telemetry = core::NoTelemetry();
+  std::function<std::string()> metrics{};  // the /metrics exposition; may be empty
+  std::function<Status()> readiness{};     // /readyz; may be empty (always ready)
+  bool log_requests = false;               // one log line per answered request
 };
 
 struct RequestContext {
@@ -67,6 +72,8 @@ struct RequestContext {
   std::string action{};
   std::string scope{};
   std::string correlation_id{};
+  // The route table's pattern of the route that matched (metrics and logs); empty if none.
+  std::string_view route{};
 
   // The first query value with this lower-case name.
   std::optional<std::string> Query(std::string_view lower_name) const {

@@ -183,6 +183,7 @@ RouteTable BuildRouteTable(const core::PolicyCatalog& catalog) {
   AddActivityRoutes(routes);
   AddEventGridRoutes(routes);
   AddRecycleBinRoutes(routes);
+  AddHealthRoutes(routes);
   AddWebRoutes(routes);
   AddResourceFallbackRoutes(routes);
   return RouteTable(std::move(routes));

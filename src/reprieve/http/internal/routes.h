@@ -24,6 +24,7 @@ enum class Access {
   kAction,      // the principal must be granted the method's action at the scope (RBAC)
   kActionOrStarter,  // kAction, or the principal started the operation the route shows
   kRootOwner,   // Owner at root scope ("/"): the admin API
+  kLoopbackOrRootOwner,  // no token from a loopback peer; else kRootOwner (/metrics)
   kGraphRead,   // a Graph token of any principal of the directory
   kGraphWrite,  // a Graph token whose principal holds the method's action at "/"
 };
@@ -118,6 +119,7 @@ void AddActivityRoutes(std::vector<Route>& routes);
 void AddEventGridRoutes(std::vector<Route>& routes);
 void AddRecycleBinRoutes(std::vector<Route>& routes);
 void AddWebRoutes(std::vector<Route>& routes);
+void AddHealthRoutes(std::vector<Route>& routes);
 
 // The whole table for `catalog`.
 RouteTable BuildRouteTable(const core::PolicyCatalog& catalog);

@@ -3,8 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <condition_variable>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <thread>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -29,8 +34,9 @@ using asio::use_awaitable;
 using tcp = asio::ip::tcp;
 
 HttpRequest ToRequest(const bhttp::request<bhttp::string_body>& in, bool secure,
-                      bool from_loopback) {
+                      bool from_loopback, std::chrono::steady_clock::time_point received) {
   HttpRequest out;
+  out.received = received;
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
   out.headers.reserve(16);
@@ -73,10 +79,14 @@ std::string Serialize(HttpResponse in, unsigned version, bool keep_alive, bool h
   return out;
 }
 
+// How long a drain keeps an idle connection open for a request already on its way.
+constexpr std::chrono::milliseconds kDrainLinger{250};
+
 class BeastServer final : public HttpServer {
  public:
   explicit BeastServer(HttpServerOptions options)
       : options_(std::move(options)),
+        telemetry_(options_.telemetry != nullptr ? *options_.telemetry : core::NoTelemetry()),
         contexts_(MakeContexts(options_.io_threads)),
         tls_(ssl::context::tls_server),
         acceptor_(*contexts_.front()),
@@ -116,6 +126,35 @@ class BeastServer final : public HttpServer {
 
   uint16_t port() const override { return port_; }
 
+  bool Drain(std::chrono::milliseconds grace) override {
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    linger_ = std::min(kDrainLinger, grace / 2);
+    draining_.store(true);
+    // The acceptor lives on the first context: cancel its wait there, so that Accept()
+    // takes what is queued and closes it.
+    asio::post(*contexts_.front(), [this] {
+      boost::system::error_code ec;
+      acceptor_.cancel(ec);
+    });
+    bool drained;
+    {
+      std::unique_lock lock(connections_mu_);
+      for (Connection* connection : idle_) {
+        // Runs on the connection's own thread; wakes it only if it is still idle there (a
+        // connection leaves idle_ on that thread before it can end).
+        asio::post(connection->executor, [this, connection] {
+          std::lock_guard idle_lock(connections_mu_);
+          if (idle_.count(connection) != 0) connection->wake();
+        });
+      }
+      drained = connections_cv_.wait_until(lock, deadline, [this] {
+        return open_connections_ == 0 && !accepting_;
+      });
+    }
+    Stop();
+    return drained;
+  }
+
   void Stop() override {
     if (stopped_.exchange(true)) return;
     for (auto& context : contexts_) context->stop();
@@ -137,37 +176,79 @@ class BeastServer final : public HttpServer {
   }
 
   awaitable<void> Accept() {
-    for (size_t next = 0;; ++next) {
+    size_t next = 0;
+    for (;; ++next) {
       boost::system::error_code ec;
       tcp::socket socket = co_await acceptor_.async_accept(*contexts_[next % contexts_.size()],
                                                            asio::redirect_error(use_awaitable, ec));
       if (ec) {
-        if (ec == asio::error::operation_aborted) co_return;
+        if (ec == asio::error::operation_aborted) break;
         continue;  // e.g. EMFILE: keep serving the connections we have
       }
-      socket.set_option(tcp::no_delay(true), ec);
-      auto executor = socket.get_executor();
-      if (options_.tls) {
-        asio::co_spawn(executor, ServeTls(beast::tcp_stream(std::move(socket))), asio::detached);
-      } else {
-        asio::co_spawn(executor, Serve(beast::tcp_stream(std::move(socket)), false),
-                       asio::detached);
-      }
+      Spawn(std::move(socket));
+    }
+    if (!draining_.load()) co_return;  // Stop(): nothing is served any more
+    // Draining: serve the connections the kernel already completed, then stop listening.
+    boost::system::error_code ec;
+    acceptor_.non_blocking(true, ec);
+    while (!ec) {
+      tcp::socket socket(*contexts_[next++ % contexts_.size()]);
+      acceptor_.accept(socket, ec);
+      if (!ec) Spawn(std::move(socket));
+    }
+    acceptor_.close(ec);
+    std::lock_guard lock(connections_mu_);
+    accepting_ = false;
+    connections_cv_.notify_all();
+  }
+
+  void Spawn(tcp::socket socket) {
+    boost::system::error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
+    auto executor = socket.get_executor();
+    {
+      std::lock_guard lock(connections_mu_);
+      ++open_connections_;
+
+    }
+    if (options_.tls) {
+      asio::co_spawn(executor, ServeTls(beast::tcp_stream(std::move(socket))), asio::detached);
+    } else {
+      asio::co_spawn(executor, Serve(beast::tcp_stream(std::move(socket)), false),
+                     asio::detached);
     }
   }
 
+  // Counts a connection closed (its coroutine frame ends, also when Stop() destroys it).
+  struct Closing {
+    explicit Closing(BeastServer* owner) : server(owner) {}
+    Closing(const Closing&) = delete;
+    Closing& operator=(const Closing&) = delete;
+    BeastServer* server;
+    ~Closing() {
+      std::lock_guard lock(server->connections_mu_);
+      --server->open_connections_;
+
+      server->connections_cv_.notify_all();
+    }
+  };
+
   awaitable<void> ServeTls(beast::tcp_stream tcp_stream) {
+    Closing closing(this);
     beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), tls_);
     boost::system::error_code ec;
     beast::get_lowest_layer(stream).expires_after(options_.read_timeout);
     co_await stream.async_handshake(ssl::stream_base::server,
                                     asio::redirect_error(use_awaitable, ec));
+    telemetry_.TlsHandshake(!ec);
     if (ec) co_return;
-    co_await Serve(std::move(stream), true);
+    co_await Serve(std::move(stream), true, /*counted=*/true);
   }
 
   template <typename Stream>
-  awaitable<void> Serve(Stream stream, bool secure) {
+  awaitable<void> Serve(Stream stream, bool secure, bool counted = false) {
+    std::optional<Closing> closing;
+    if (!counted) closing.emplace(this);
     try {
       co_await ServeRequests(stream, secure);
     } catch (const std::exception& e) {
@@ -192,6 +273,11 @@ class BeastServer final : public HttpServer {
         !peer_ec && (address.is_loopback() ||
                      (address.is_v6() && address.to_v6().is_v4_mapped() &&
                       address.to_v6().to_v4().is_loopback()));
+    // While the connection waits for its next request, a drain may cut the wait short.
+    // (A new expiry does not apply to a read already waiting, so the drain cancels the wait
+    // and the loop below waits again, for the linger only.)
+    Connection self{co_await asio::this_coro::executor,
+                    [&stream] { beast::get_lowest_layer(stream).cancel(); }};
     while (true) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.body_limit(options_.max_body_bytes);
@@ -200,12 +286,21 @@ class BeastServer final : public HttpServer {
       // An idle keep-alive connection may wait longer for its next request than a request
       // may take to arrive once its first byte is in: wait for that byte first.
       if (buffer.size() == 0) {
-        beast::get_lowest_layer(stream).expires_after(options_.idle_timeout);
-        const size_t n = co_await stream.async_read_some(
-            buffer.prepare(16 * 1024), asio::redirect_error(use_awaitable, ec));
+        size_t n = 0;
+        for (bool lingering = false;; lingering = true) {
+          Idle idle(*this, self);
+          const bool draining = draining_.load();
+          beast::get_lowest_layer(stream).expires_after(draining ? linger_
+                                                                 : options_.idle_timeout);
+          n = co_await stream.async_read_some(buffer.prepare(16 * 1024),
+                                              asio::redirect_error(use_awaitable, ec));
+          if (ec != asio::error::operation_aborted || lingering || !draining_.load()) break;
+          ec = {};  // woken by the drain: wait once more, for the linger
+        }
         buffer.commit(n);
         if (ec) co_return;
       }
+      const auto received = std::chrono::steady_clock::now();
       beast::get_lowest_layer(stream).expires_after(options_.read_timeout);
       co_await bhttp::async_read_header(stream, buffer, parser,
                                         asio::redirect_error(use_awaitable, ec));
@@ -223,10 +318,9 @@ class BeastServer final : public HttpServer {
         co_return;
       }
       bhttp::request<bhttp::string_body> request = parser.release();
-      const bool keep_alive = request.keep_alive();
       const bool head = request.method() == bhttp::verb::head;
       const unsigned version = request.version();
-      HttpRequest ours = ToRequest(request, secure, from_loopback);
+      HttpRequest ours = ToRequest(request, secure, from_loopback, received);
       HttpResponse response;
       if (options_.runs_inline && options_.runs_inline(ours)) {
         response = options_.handler(ours);
@@ -236,6 +330,8 @@ class BeastServer final : public HttpServer {
             [this, &ours]() -> awaitable<HttpResponse> { co_return options_.handler(ours); },
             use_awaitable);
       }
+      // Decided once the answer is ready: a drain that began meanwhile closes after it.
+      const bool keep_alive = request.keep_alive() && !draining_.load();
       const std::string wire = Serialize(std::move(response), version, keep_alive, head);
       beast::get_lowest_layer(stream).expires_after(options_.read_timeout);
       co_await asio::async_write(stream, asio::buffer(wire),
@@ -282,7 +378,40 @@ class BeastServer final : public HttpServer {
     }
   }
 
+  // A connection as a drain sees it: where it runs, and how to cut its idle wait short.
+  struct Connection {
+    asio::any_io_executor executor;
+    std::function<void()> wake;
+  };
+  // Marks a connection idle (waiting for its next request) for its scope.
+  class Idle {
+   public:
+    Idle(BeastServer& server, Connection& connection) : server_(server), connection_(connection) {
+      std::lock_guard lock(server_.connections_mu_);
+      server_.idle_.insert(&connection_);
+    }
+    ~Idle() {
+      std::lock_guard lock(server_.connections_mu_);
+      server_.idle_.erase(&connection_);
+    }
+    Idle(const Idle&) = delete;
+    Idle& operator=(const Idle&) = delete;
+
+   private:
+    BeastServer& server_;
+    Connection& connection_;
+  };
+
   HttpServerOptions options_;
+  core::Telemetry& telemetry_;
+  // Declared before the contexts: destroying them ends the coroutines, which update these.
+  std::mutex connections_mu_;
+  std::condition_variable connections_cv_;
+  int open_connections_ = 0;                   // guarded by connections_mu_
+  bool accepting_ = true;                      // guarded by connections_mu_
+  std::unordered_set<Connection*> idle_;       // guarded by connections_mu_
+  std::atomic<bool> draining_{false};
+  std::chrono::milliseconds linger_{kDrainLinger};  // set before draining_ turns true
   std::vector<std::unique_ptr<asio::io_context>> contexts_;
   ssl::context tls_;
   tcp::acceptor acceptor_;

@@ -15,6 +15,7 @@
 
 #include "reprieve/base/result.h"
 #include "reprieve/base/status.h"
+#include "reprieve/core/ports/telemetry.h"
 #include "reprieve/http/http_message.h"
 
 namespace reprieve::http {
@@ -36,6 +37,8 @@ struct HttpServerOptions {
   std::function<bool(const HttpRequest&)> runs_inline;  // may be empty: nothing inline
   // Answers requests refused before they reach the handler (too large, malformed).
   std::function<HttpResponse(const Status&)> reject;
+  // Hears of TLS handshakes. Not owned; null: none.
+  core::Telemetry* telemetry = nullptr;
 };
 
 class HttpServer {
@@ -49,6 +52,14 @@ class HttpServer {
   virtual uint16_t port() const = 0;
   // Stops accepting, closes connections and joins the threads. Idempotent.
   virtual void Stop() = 0;
+
+  // A graceful stop: stops accepting (the connections the kernel had already queued are
+  // taken and served), lets every request in flight finish and answers it with
+  // "Connection: close", closes idle connections (one that sends a request within a short
+  // linger still gets its answer), then Stop(). Waits at most `grace`; returns false if
+  // connections were still open then (they are closed by Stop()). Call it once, from any
+  // thread but an I/O thread.
+  virtual bool Drain(std::chrono::milliseconds grace) = 0;
 };
 
 }  // namespace reprieve::http

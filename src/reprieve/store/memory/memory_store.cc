@@ -226,6 +226,30 @@ class MemoryStore final : public core::ResourceStore {
     return found;
   }
 
+  Result<core::StoreCensus> TakeCensus() override {
+    std::lock_guard lock(mu_);
+    core::StoreCensus census;
+    std::map<std::pair<std::string, LifecycleState>, int64_t> counts;
+    for (const auto& [key, record] : records_) {
+      ++counts[{record.type, record.state}];
+      if (record.state == LifecycleState::kSoftDeleted && record.scheduled_purge_at &&
+          (!census.earliest_purge || *record.scheduled_purge_at < *census.earliest_purge)) {
+        census.earliest_purge = record.scheduled_purge_at;
+      }
+    }
+    for (const auto& [type_state, count] : counts) {
+      census.resources.push_back({type_state.first, type_state.second, count});
+    }
+    for (const auto& [id, op] : operations_) census.operations_running += op.running() ? 1 : 0;
+    census.outbox_events = static_cast<int64_t>(events_.size());
+    for (const auto& [id, delivery] : deliveries_) {
+      ++(delivery.dead_lettered ? census.deliveries_dead_lettered : census.deliveries_pending);
+    }
+    return census;
+  }
+
+  Status Probe() override { return OkStatus(); }
+
   Result<int64_t> Count(LifecycleState state) override {
     std::lock_guard lock(mu_);
     return static_cast<int64_t>(std::count_if(records_.begin(), records_.end(), [&](const auto& kv) {

@@ -356,7 +356,11 @@ class SqliteStore final : public core::ResourceStore {
   }
 
   Result<ResourceRecord> Get(std::string_view key) override {
-    if (auto cached = cache_.Find(key)) return std::move(*cached);
+    if (auto cached = cache_.Find(key)) {
+      telemetry_.CacheLookup(true);
+      return std::move(*cached);
+    }
+    telemetry_.CacheLookup(false);
     const uint64_t read_epoch = cache_.epoch();
     auto record = ReadRecord(key);
     if (record.has_value()) cache_.Insert(*record, read_epoch);
@@ -631,6 +635,65 @@ class SqliteStore final : public core::ResourceStore {
     });
   }
 
+  Result<core::StoreCensus> TakeCensus() override {
+    return WithReader([&](Connection& conn) -> Result<core::StoreCensus> {
+      core::StoreCensus census;
+      // One read transaction, so that the counts agree with each other.
+      REPRIEVE_RETURN_IF_ERROR(conn.Run("BEGIN"));
+      const auto scan = [&](const char* sql, const char* what, auto&& row) -> Status {
+        auto stmt = conn.Prepare(sql);
+        if (!stmt.has_value()) return stmt.status();
+        int rc;
+        while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW) row(*stmt);
+        sqlite3_reset(*stmt);
+        if (rc != SQLITE_DONE) return conn.Error(what, sqlite3_errmsg(conn.db()));
+        return OkStatus();
+      };
+      const auto one = [](int64_t& out) {
+        return [&out](sqlite3_stmt* stmt) { out = sqlite3_column_int64(stmt, 0); };
+      };
+      Status status = scan(
+          "SELECT type, state, count(*) FROM resources GROUP BY type, state ORDER BY type, state",
+          "counting resources", [&](sqlite3_stmt* stmt) {
+            census.resources.push_back({ColumnText(stmt, 0),
+                                        static_cast<LifecycleState>(sqlite3_column_int(stmt, 1)),
+                                        sqlite3_column_int64(stmt, 2)});
+          });
+      if (status.ok()) {
+        status = scan("SELECT min(scheduled_purge_at) FROM resources WHERE state = 1",
+                      "finding the next purge", [&](sqlite3_stmt* stmt) {
+                        if (sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
+                          census.earliest_purge = FromMillis(sqlite3_column_int64(stmt, 0));
+                        }
+                      });
+      }
+      if (status.ok()) {
+        status = scan("SELECT count(*) FROM operations WHERE status = 0", "counting operations",
+                      one(census.operations_running));
+      }
+      if (status.ok()) {
+        status = scan("SELECT count(*) FROM event_outbox", "counting events",
+                      one(census.outbox_events));
+      }
+      if (status.ok()) {
+        status = scan("SELECT count(*) FROM event_deliveries WHERE dead_lettered = 0",
+                      "counting deliveries", one(census.deliveries_pending));
+      }
+      if (status.ok()) {
+        status = scan("SELECT count(*) FROM event_deliveries WHERE dead_lettered = 1",
+                      "counting deliveries", one(census.deliveries_dead_lettered));
+      }
+      (void)conn.Run("COMMIT");
+      if (!status.ok()) return status;
+      return census;
+    });
+  }
+
+  Status Probe() override {
+    std::lock_guard lock(health_mu_);
+    return health_;
+  }
+
   Result<int64_t> Count(LifecycleState state) override {
     return WithReader([&](Connection& conn) -> Result<int64_t> {
       REPRIEVE_ASSIGN_OR_RETURN(
@@ -711,11 +774,26 @@ class SqliteStore final : public core::ResourceStore {
   }
 
   void CommitGroup(const std::vector<Pending*>& group) {
+    const auto started = std::chrono::steady_clock::now();
+    size_t batches = 0;
+    for (const Pending* pending : group) batches += pending->batches->size();
+    const Status outcome = CommitGroupOnce(group);
+    telemetry_.Committed(
+        batches, std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started),
+        outcome.ok());
+    // Probe() reports the last commit's failure until a commit succeeds again.
+    std::lock_guard lock(health_mu_);
+    health_ = outcome.ok() ? OkStatus()
+                           : UnavailableError("the last commit failed: " + outcome.ToString());
+  }
+
+  // The status of the group's transaction itself (not of its batches' expectations).
+  Status CommitGroupOnce(const std::vector<Pending*>& group) {
     Status begun = writer_->Run("BEGIN IMMEDIATE");
     if (!begun.ok()) {
       LogError("sqlite: cannot begin a write transaction: " + begun.ToString());
       for (Pending* pending : group) std::fill(pending->results.begin(), pending->results.end(), begun);
-      return;
+      return begun;
     }
     for (Pending* pending : group) {
       for (size_t batch_idx = 0; batch_idx < pending->batches->size(); ++batch_idx) {
@@ -741,6 +819,7 @@ class SqliteStore final : public core::ResourceStore {
         }
       }
     }
+    return committed;
   }
 
   Status ApplyInSavepoint(const core::WriteBatch& batch) {
@@ -973,6 +1052,10 @@ class SqliteStore final : public core::ResourceStore {
   bool stopping_ = false;       // guarded by queue_mu_
 
   RecordCache cache_{1 << 16};
+  core::Telemetry& telemetry_ =
+      options_.telemetry != nullptr ? *options_.telemetry : core::NoTelemetry();
+  std::mutex health_mu_;
+  Status health_;  // guarded by health_mu_: the last commit's outcome
 
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<Connection>> readers_;  // idle read connections; guarded

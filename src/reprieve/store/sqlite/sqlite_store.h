@@ -12,12 +12,14 @@
 
 #include "reprieve/base/result.h"
 #include "reprieve/core/ports/resource_store.h"
+#include "reprieve/core/ports/telemetry.h"
 
 namespace reprieve::store {
 
 struct SqliteOptions {
   std::string path;                // database file; created if missing
   int max_batches_per_commit = 256;  // group-commit bound
+  core::Telemetry* telemetry = nullptr;  // hears of commits and cache lookups; not owned
 };
 
 // kUnavailable if the database cannot be opened or migrated; kFailedPrecondition if it was
