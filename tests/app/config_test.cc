@@ -65,6 +65,21 @@ TEST(ConfigTest, ThePurgeWarningIsADayAheadUnlessSet) {
   EXPECT_THAT(ParseFlags({"--purge-warning", "24h"}), StatusIs(StatusCode::kInvalidArgument));
 }
 
+TEST(ConfigTest, LogsAreTextAndTheShutdownGraceTenSecondsUnlessSet) {
+  ASSERT_OK_AND_ASSIGN(Config defaults, ParseFlags({}));
+  EXPECT_FALSE(defaults.json_logs);
+  EXPECT_EQ(defaults.shutdown_grace, std::chrono::seconds(10));
+  ASSERT_OK_AND_ASSIGN(Config set,
+                       ParseFlags({"--log-format", "json", "--shutdown-grace", "PT1M30S"}));
+  EXPECT_TRUE(set.json_logs);
+  EXPECT_EQ(set.shutdown_grace, std::chrono::seconds(90));
+  ASSERT_OK_AND_ASSIGN(Config seconds, ParseFlags({"--shutdown-grace", "3"}));
+  EXPECT_EQ(seconds.shutdown_grace, std::chrono::seconds(3));
+  EXPECT_THAT(ParseFlags({"--log-format", "xml"}), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(ParseFlags({"--shutdown-grace", "soon"}), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(ParseFlags({"--shutdown-grace", "PT2H"}), StatusIs(StatusCode::kInvalidArgument));
+}
+
 TEST(ConfigTest, TheLastClockFlagWins) {
   ASSERT_OK_AND_ASSIGN(Config config, ParseFlags({"--clock", "manual", "--clock", "system"}));
   EXPECT_FALSE(config.manual_clock);

@@ -153,6 +153,13 @@ test("promtool accepts the exposition; Prometheus scrapes it over HTTPS and sees
   await eventually('reprieve_refused_operations_total{code="FlagMustBeSetForRestore"}', 1);
   await eventually(`reprieve_resources{${type},state="softDeleted"}`, 1);
   await eventually('reprieve_tls_handshakes_total{result="ok"} > bool 0', 1);
+  // Past its 48-hour retention the sweeper purges it: a purge by retention expiry.
+  const moved = await request(server, "POST", "/reprieve/admin/clock",
+    { headers: { Authorization: "Bearer x" }, body: { advance: "PT49H" } });
+  assert.equal(moved.status, 200, moved.text);
+  await eventually(`reprieve_purges_total{${type},reason="retentionExpired"}`, 1);
+  await eventually('reprieve_sweeper_run_purged_sum >= bool 1', 1);
+  await eventually(`sum(reprieve_resources{${type}}) or vector(0)`, 0);
 });
 
 test("JSON log lines parse, carry the client's correlation id, and hold no token, secret or key", async () => {
@@ -276,6 +283,8 @@ test("SIGTERM under load: every request sent before it is answered, /readyz turn
   await Promise.all(loops);
 
   assert.equal(code, 0, server.output().stderr.slice(-3000));
+  // The store was closed cleanly: SQLite folds its write-ahead log back on the last close.
+  assert.ok(!fs.existsSync(path.join(server.dataDir, "reprieve.db-wal")), "no WAL left behind");
   assert.ok(exitedAfter < 5000, `exited ${Math.round(exitedAfter)} ms after the signal`);
   const before = results.filter((r) => r.start < signalled);
   assert.ok(before.length > 100, `a steady load (${before.length} requests before the signal)`);
@@ -316,4 +325,66 @@ test("a request still arriving holds the drain until the grace ends; a second si
       assert.match(server.output().stderr, /shutdown grace ended with requests still open/);
     }
   }
+});
+
+test("while the store cannot be opened yet the instance is alive but not ready, then ready", async () => {
+  const dataDir = tempDir("reprieve-starting-");
+  const db = path.join(dataDir, "reprieve.db");
+  // Another process holds the database's exclusive lock: Reprieve's open waits for it.
+  const holder = spawn("python3", ["-c", [
+    "import sqlite3, sys",
+    `c = sqlite3.connect(${JSON.stringify(db)}, isolation_level=None)`,
+    "c.execute('BEGIN EXCLUSIVE')",
+    "print('locked', flush=True)",
+    "sys.stdin.read()",
+    "c.execute('COMMIT')",
+  ].join("\n")], { stdio: ["pipe", "pipe", "inherit"] });
+  await new Promise((resolve) => holder.stdout.once("data", resolve));
+  const port = await freePort();
+  const child = spawn(process.env.REPRIEVED_BIN,
+    ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--clock", "manual"],
+    { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => { stdout += chunk; });
+  child.stderr.on("data", (chunk) => { stderr += chunk; });
+  const exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+  cleanups.push(async () => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+    await exited;
+    if (holder.exitCode === null) holder.kill("SIGKILL");
+  });
+
+  const server = { url: `https://127.0.0.1:${port}`, ca: undefined };
+  const ask = async (urlPath) => {
+    server.ca ??= fs.readFileSync(path.join(dataDir, "tls", "ca.pem"));
+    return request(server, "GET", urlPath, { headers: { Authorization: "Bearer x" } });
+  };
+  let starting;
+  for (let i = 0; i < 200 && !starting; ++i) {
+    try {
+      starting = await ask("/readyz");
+    } catch {
+      await sleep(50);  // the listener (or its CA) is not there yet
+    }
+  }
+  assert.equal(starting?.status, 503, `readyz while starting: ${starting?.text}\n${stderr}`);
+  assert.equal(starting.headers["retry-after"], "1");
+  assert.equal((await ask("/healthz")).status, 200, "alive while starting");
+  const arm = await ask(`/subscriptions?api-version=2022-12-01`);
+  assert.equal(arm.status, 503);
+  assert.equal(arm.body.error.code, "ServiceUnavailable");
+  assert.doesNotMatch(stdout, /listening on/, "the banner comes once ready");
+
+  holder.stdin.end();  // the lock is released
+  let ready;
+  for (let i = 0; i < 200; ++i) {
+    ready = await ask("/readyz");
+    if (ready.status === 200) break;
+    await sleep(50);
+  }
+  assert.equal(ready.status, 200, ready.text);
+  assert.equal((await ask(`/subscriptions?api-version=2022-12-01`)).status, 200);
+  child.kill("SIGTERM");
+  assert.equal(await exited, 0, stderr.slice(-2000));
 });
