@@ -75,6 +75,10 @@ TEST(ConfigTest, LogsAreTextAndTheShutdownGraceTenSecondsUnlessSet) {
   EXPECT_EQ(set.shutdown_grace, std::chrono::seconds(90));
   ASSERT_OK_AND_ASSIGN(Config seconds, ParseFlags({"--shutdown-grace", "3"}));
   EXPECT_EQ(seconds.shutdown_grace, std::chrono::seconds(3));
+  EXPECT_TRUE(defaults.request_log);
+  ASSERT_OK_AND_ASSIGN(Config quiet, ParseFlags({"--request-log", "off"}));
+  EXPECT_FALSE(quiet.request_log);
+  EXPECT_THAT(ParseFlags({"--request-log", "maybe"}), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseFlags({"--log-format", "xml"}), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseFlags({"--shutdown-grace", "soon"}), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseFlags({"--shutdown-grace", "PT2H"}), StatusIs(StatusCode::kInvalidArgument));

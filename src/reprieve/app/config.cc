@@ -103,6 +103,7 @@ Usage: reprieved [flags]
                             senders are disconnected (default 30)
   --idle-timeout-s N        kept-alive connections idle longer are closed (default 120)
   --log-format text|json    log lines as text (default) or one JSON object a line
+  --request-log on|off      a log line per answered request (default on)
   --shutdown-grace DUR      on SIGTERM, how long requests in flight may take to finish
                             (ISO-8601 duration, or seconds; default PT10S)
   --verbose                 log debug detail
@@ -214,6 +215,11 @@ Result<Config> ParseFlags(const std::vector<std::string>& args) {
       if (!v) return v.status();
       if (*v != "text" && *v != "json") return BadFlag(flag, "expected text or json");
       config.json_logs = *v == "json";
+    } else if (flag == "--request-log") {
+      auto v = next();
+      if (!v) return v.status();
+      if (*v != "on" && *v != "off") return BadFlag(flag, "expected on or off");
+      config.request_log = *v == "on";
     } else if (flag == "--shutdown-grace") {
       auto v = next();
       if (!v) return v.status();

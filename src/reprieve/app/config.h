@@ -41,6 +41,7 @@ struct Config {
   std::chrono::seconds idle_timeout{120};  // a kept-alive connection may idle this long
   bool verbose = false;
   bool json_logs = false;  // --log-format json
+  bool request_log = true;  // --request-log on|off: a line per answered request
   // On SIGTERM/SIGINT, how long requests in flight may take to finish.
   std::chrono::milliseconds shutdown_grace{10000};
   bool help = false;

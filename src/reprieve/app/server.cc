@@ -273,7 +273,7 @@ int RunServer(const Config& config) {
   api_options.operations = &operations;
   api_options.retry_after_seconds = config.retry_after_seconds;
   api_options.telemetry = metrics.get();
-  api_options.log_requests = true;
+  api_options.log_requests = config.request_log;
   api_options.metrics = [&metrics] { return metrics->Exposition(); };
   api_options.readiness = [&draining, &store]() -> Status {
     if (draining.load()) {

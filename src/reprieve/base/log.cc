@@ -13,11 +13,51 @@ std::atomic<LogFormat> g_format{LogFormat::kText};
 constexpr const char* kNames[] = {"DEBUG", "INFO", "WARN", "ERROR"};
 constexpr const char* kJsonNames[] = {"debug", "info", "warning", "error"};
 
-// `text` as a JSON string's contents (RFC 8259 §7): quote, backslash and control
-// characters escaped; other bytes as they are.
+// The length of the well-formed UTF-8 sequence at the start of `s` (RFC 3629), 0 if none.
+size_t Utf8Length(std::string_view s) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char lead = byte(0);
+  size_t length;
+  unsigned char low = 0x80, high = 0xbf;  // the range of the second byte
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    length = 2;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    if (lead == 0xe0) low = 0xa0;
+    if (lead == 0xed) high = 0x9f;  // no surrogates
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    if (lead == 0xf0) low = 0x90;
+    if (lead == 0xf4) high = 0x8f;
+  } else {
+    return 0;
+  }
+  if (s.size() < length || byte(1) < low || byte(1) > high) return 0;
+  for (size_t i = 2; i < length; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xbf) return 0;
+  }
+  return length;
+}
+
+// `text` as a JSON string (RFC 8259 §7): quote, backslash and control characters escaped,
+// a byte that is not well-formed UTF-8 replaced by U+FFFD, so every line parses.
 void AppendJsonString(std::string& out, std::string_view text) {
   out += '"';
-  for (const char c : text) {
+  for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      const size_t length = Utf8Length(text.substr(i));
+      if (length == 0) {
+        out += "\xef\xbf\xbd";  // U+FFFD
+        ++i;
+      } else {
+        out.append(text.substr(i, length));
+        i += length;
+      }
+      continue;
+    }
+    ++i;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -53,13 +93,11 @@ void SetMinLogLevel(LogLevel level) { g_min_level.store(level); }
 void SetLogFormat(LogFormat format) { g_format.store(format); }
 bool LogEnabled(LogLevel level) { return level >= g_min_level.load(std::memory_order_relaxed); }
 
-void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
-  if (!LogEnabled(level)) return;
-  // Log lines carry wall-clock time even under a manual clock: they describe the process.
-  const std::string time = FormatRfc3339(SystemClock().Now());
+std::string FormatLogLine(LogFormat format, LogLevel level, std::string_view time,
+                          std::string_view message, std::initializer_list<LogField> fields) {
   std::string line;
   line.reserve(64 + message.size() + fields.size() * 32);
-  if (g_format.load(std::memory_order_relaxed) == LogFormat::kJson) {
+  if (format == LogFormat::kJson) {
     line += "{\"time\":";
     AppendJsonString(line, time);
     line += ",\"level\":\"";
@@ -91,6 +129,14 @@ void Log(LogLevel level, std::string_view message, std::initializer_list<LogFiel
     }
     line += '\n';
   }
+  return line;
+}
+
+void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
+  if (!LogEnabled(level)) return;
+  // Log lines carry wall-clock time even under a manual clock: they describe the process.
+  const std::string line = FormatLogLine(g_format.load(std::memory_order_relaxed), level,
+                                         FormatRfc3339(SystemClock().Now()), message, fields);
   // One write per line, so that lines of concurrent threads never interleave.
   std::fwrite(line.data(), 1, line.size(), stderr);
 }

@@ -29,6 +29,10 @@ inline LogField Number(std::string_view name, long long value) {
 }
 
 void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
+// The line Log() writes (newline included), at `time` (RFC 3339).
+std::string FormatLogLine(LogFormat format, LogLevel level, std::string_view time,
+                          std::string_view message, std::initializer_list<LogField> fields);
+
 inline void LogInfo(std::string_view m) { Log(LogLevel::kInfo, m); }
 inline void LogWarning(std::string_view m) { Log(LogLevel::kWarning, m); }
 inline void LogError(std::string_view m) { Log(LogLevel::kError, m); }

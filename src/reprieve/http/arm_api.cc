@@ -463,9 +463,14 @@ HttpResponse ArmApi::Finish(const internal::RequestContext& ctx, internal::Handl
     const Status status = result.status();
     const ArmError mapped = MapStatus(status);
     error_code = mapped.code;
-    if (mapped.http_status >= 500) {
-      LogError("request " + ctx.request_id + " " + request.method + " " + request.target +
-               " failed: " + status.ToString());
+    // A 5xx is logged with its cause, which the answer does not carry; /readyz's 503 is the
+    // instance's state, not a failure. The path only: a query may carry what is not ours to log.
+    if (mapped.http_status >= 500 && ctx.route != "/readyz") {
+      Log(LogLevel::kError, "request failed",
+          {{"requestId", ctx.request_id},
+           {"method", request.method},
+           {"path", ctx.path},
+           {"cause", status.ToString()}});
     }
     response.status = mapped.http_status;
     if (request.method != "HEAD") {
