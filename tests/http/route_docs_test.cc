@@ -22,6 +22,7 @@ std::string Describe(const std::string& access) {
   if (access == "public") return "anyone (no token)";
   if (access == "signed-in") return "any principal (the answer shows what it may see)";
   if (access == "root-owner") return "Owner at root scope";
+  if (access == "loopback-or-root-owner") return "anyone on the host (no token); else Owner at root scope";
   if (access == "graph-read") return "any principal (Graph token)";
   if (access == "graph-write") return "Owner at root scope (Graph token)";
   if (access == "action-or-starter") return "the action at the path, or the operation's starter";

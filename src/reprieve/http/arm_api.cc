@@ -334,15 +334,21 @@ HandlerResult Dispatch(internal::ApiState& api, RequestContext& ctx) {
     if (!recorded.ok()) LogError("cannot record a refused request: " + recorded.ToString());
   };
   if (Status allowed = Authorize(ctx, op, *ctx.access); !allowed.ok()) {
-    api.telemetry.AuthorizationDenied(DeniedAction(ctx, op));
     if (route->access != internal::Access::kActionOrStarter) {
+      api.telemetry.AuthorizationDenied(DeniedAction(ctx, op));
       refused(allowed);
       return allowed;
     }
     ctx.denied = std::move(allowed);  // the handler decides once it knows who started it
   }
   HandlerResult result = route->handler(api, ctx, op);
-  if (!result.has_value()) refused(result.status());
+  if (!result.has_value()) {
+    // A starter's own operation is shown; anyone else's denial is counted as one.
+    if (!ctx.denied.ok() && result.status().arm_code() == ctx.denied.arm_code()) {
+      api.telemetry.AuthorizationDenied(DeniedAction(ctx, op));
+    }
+    refused(result.status());
+  }
   return result;
 }
 
