@@ -209,7 +209,6 @@ class BeastServer final : public HttpServer {
     {
       std::lock_guard lock(connections_mu_);
       ++open_connections_;
-
     }
     if (options_.tls) {
       asio::co_spawn(executor, ServeTls(beast::tcp_stream(std::move(socket))), asio::detached);
@@ -228,7 +227,6 @@ class BeastServer final : public HttpServer {
     ~Closing() {
       std::lock_guard lock(server->connections_mu_);
       --server->open_connections_;
-
       server->connections_cv_.notify_all();
     }
   };
