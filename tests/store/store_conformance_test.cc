@@ -672,6 +672,28 @@ TEST_P(StoreConformanceTest, CensusCountsWhatTheStoreHolds) {
   EXPECT_EQ(census.deliveries_dead_lettered, 1);
 }
 
+TEST_P(StoreConformanceTest, CensusFollowsReplacesErasesAndStateChanges) {
+  WriteBatch first;
+  first.put = {Record("/a"), Record("/b"), Record("/c")};
+  ASSERT_OK(store_->Apply(first));
+  // /a is replaced by its soft-deleted self, /b erased, /c replaced by another type.
+  WriteBatch second;
+  second.put = {SoftDeleted(Record("/a"), "2026-01-05T00:00:00Z"), Record("/c", "Ns/others")};
+  second.erase = {"/b"};
+  ASSERT_OK(store_->Apply(second));
+  ASSERT_OK_AND_ASSIGN(core::StoreCensus census, store_->TakeCensus());
+  const std::vector<core::StoreCensus::Resources> expected = {
+      {"Ns/others", LifecycleState::kActive, 1},
+      {"Ns/things", LifecycleState::kSoftDeleted, 1}};
+  EXPECT_EQ(census.resources, expected);
+  // A touch keeps type and state: nothing moves.
+  WriteBatch touch;
+  touch.touch = {"/a"};
+  ASSERT_OK(store_->Apply(touch));
+  ASSERT_OK_AND_ASSIGN(census, store_->TakeCensus());
+  EXPECT_EQ(census.resources, expected);
+}
+
 TEST_P(StoreConformanceTest, ProbeOfAWorkingStoreIsOk) {
   EXPECT_OK(store_->Probe());
   ASSERT_OK(store_->Apply(Put(Record("/a"))));
@@ -705,6 +727,31 @@ TEST(SqliteStoreTest, RefusesADatabaseFromANewerSchema) {
   ASSERT_EQ(sqlite3_exec(db, bump.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
   EXPECT_THAT(OpenStore("sqlite:" + path), StatusIs(StatusCode::kFailedPrecondition));
+}
+
+// A database written before the resource counts existed gets them counted by the migration.
+TEST(SqliteStoreTest, TheCountsMigrationCountsWhatIsAlreadyThere) {
+  testutil::TempDir dir;
+  const std::string path = dir.path() + "/db";
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, OpenStore("sqlite:" + path));
+    WriteBatch batch;
+    batch.put = {Record("/a"), Record("/b"), SoftDeleted(Record("/c"), "2026-02-01T00:00:00Z")};
+    ASSERT_OK(store->Apply(batch));
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const char* undo =
+      "DROP TRIGGER resource_counts_insert; DROP TRIGGER resource_counts_delete; "
+      "DROP TRIGGER resource_counts_update; DROP TABLE resource_counts; "
+      "PRAGMA user_version = 10;";
+  ASSERT_EQ(sqlite3_exec(db, undo, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  ASSERT_OK_AND_ASSIGN(auto reopened, OpenStore("sqlite:" + path));
+  ASSERT_OK_AND_ASSIGN(core::StoreCensus census, reopened->TakeCensus());
+  const std::vector<core::StoreCensus::Resources> expected = {
+      {"Ns/things", LifecycleState::kActive, 2}, {"Ns/things", LifecycleState::kSoftDeleted, 1}};
+  EXPECT_EQ(census.resources, expected);
 }
 
 TEST(SqliteStoreTest, AcknowledgedWritesSurviveReopen) {

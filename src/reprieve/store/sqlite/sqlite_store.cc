@@ -78,6 +78,9 @@ class Connection {
       REPRIEVE_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode = WAL"));
       // FULL: a commit is acknowledged only after the WAL is on stable storage.
       REPRIEVE_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous = FULL"));
+      // The resource counts' triggers (migration 0011) see the row an INSERT OR REPLACE
+      // replaces only when the replace fires delete triggers.
+      REPRIEVE_RETURN_IF_ERROR(conn->Exec("PRAGMA recursive_triggers = ON"));
     } else {
       REPRIEVE_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only = ON"));
     }
@@ -653,7 +656,7 @@ class SqliteStore final : public core::ResourceStore {
         return [&out](sqlite3_stmt* stmt) { out = sqlite3_column_int64(stmt, 0); };
       };
       Status status = scan(
-          "SELECT type, state, count(*) FROM resources GROUP BY type, state ORDER BY type, state",
+          "SELECT type, state, n FROM resource_counts WHERE n > 0 ORDER BY type, state",
           "counting resources", [&](sqlite3_stmt* stmt) {
             census.resources.push_back({ColumnText(stmt, 0),
                                         static_cast<LifecycleState>(sqlite3_column_int(stmt, 1)),
