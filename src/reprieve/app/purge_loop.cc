@@ -14,7 +14,7 @@ PurgeLoop::PurgeLoop(core::PurgeSweeper& sweeper, std::chrono::milliseconds inte
                      core::Telemetry* telemetry)
     : sweeper_(sweeper),
       finish_operations_(std::move(finish_operations)),
-      telemetry_(telemetry != nullptr ? *telemetry : core::NoTelemetry()),
+      telemetry_(core::TelemetryOrNone(telemetry)),
       interval_(interval),
       task_(interval, [this] { RunNow(); }) {}
 

@@ -34,9 +34,8 @@ struct ArmApi::State {
         api{service,           clock,          random,          options.manual_clock,
             std::move(options.sweep_now),      std::move(options.default_tenant),
             options.auth,      options.managed_identity, access,
-            *tokens,           routes,         internal::RenderCache{}, nullptr,
-            1,                 options.telemetry != nullptr ? *options.telemetry
-                                                            : core::NoTelemetry()} {
+            *tokens,           routes} {
+    api.telemetry = &core::TelemetryOrNone(options.telemetry);
     api.operations = options.operations;
     api.retry_after_seconds = options.retry_after_seconds;
     api.metrics = std::move(options.metrics);
@@ -57,6 +56,20 @@ namespace {
 constexpr const char* kRemainingReads = "249";
 constexpr const char* kRemainingWrites = "199";
 constexpr const char* kRemainingDeletes = "199";
+
+// The answer to a request refused with `status`, its body already rendered ("" for HEAD):
+// the mapped HTTP status, and the headers every error answer carries.
+HttpResponse ErrorAnswer(const Status& status, std::string body) {
+  HttpResponse response;
+  response.status = MapStatus(status).http_status;
+  if (!body.empty()) {
+    response.body = std::move(body);
+    response.SetHeader("Content-Type", "application/json; charset=utf-8");
+  }
+  response.SetHeader("x-ms-failure-cause", "gateway");
+  if (response.status == 503 || response.status == 429) response.SetHeader("Retry-After", "1");
+  return response;
+}
 
 Status NoRoute(const RequestContext& ctx) {
   return NotFoundError("No route matches '" + ctx.request.method + " " + ctx.path +
@@ -310,10 +323,7 @@ HandlerResult Dispatch(internal::ApiState& api, RequestContext& ctx) {
     return route->handler(api, ctx, op);
   }
   REPRIEVE_ASSIGN_OR_RETURN(ctx.access, api.access.Current());
-  if (Status authenticated = Authenticate(api, ctx, route, *ctx.access); !authenticated.ok()) {
-    api.telemetry.AuthenticationFailed(MapStatus(authenticated).code);
-    return authenticated;
-  }
+  REPRIEVE_RETURN_IF_ERROR(Authenticate(api, ctx, route, *ctx.access));
   if (route == nullptr) return NoRoute(ctx);
   const internal::Operation op =
       internal::RouteTable::Resolve(*route, ctx.segments, ctx.request.method);
@@ -335,7 +345,7 @@ HandlerResult Dispatch(internal::ApiState& api, RequestContext& ctx) {
   };
   if (Status allowed = Authorize(ctx, op, *ctx.access); !allowed.ok()) {
     if (route->access != internal::Access::kActionOrStarter) {
-      api.telemetry.AuthorizationDenied(DeniedAction(ctx, op));
+      api.telemetry->AuthorizationDenied(DeniedAction(ctx, op));
       refused(allowed);
       return allowed;
     }
@@ -345,7 +355,7 @@ HandlerResult Dispatch(internal::ApiState& api, RequestContext& ctx) {
   if (!result.has_value()) {
     // A starter's own operation is shown; anyone else's denial is counted as one.
     if (!ctx.denied.ok() && result.status().arm_code() == ctx.denied.arm_code()) {
-      api.telemetry.AuthorizationDenied(DeniedAction(ctx, op));
+      api.telemetry->AuthorizationDenied(DeniedAction(ctx, op));
     }
     refused(result.status());
   }
@@ -411,7 +421,7 @@ bool ArmApi::IsReadOnly(const HttpRequest& request) {
 
 HttpResponse ArmApi::Handle(const HttpRequest& request) {
   internal::ApiState& api = state_->api;
-  api.telemetry.RequestStarted();
+  api.telemetry->RequestStarted();
   RequestContext ctx{request,        {}, {}, {}, BaseUrl(request), api.random.NewUuid(), {}, {},
                      api.clock.Now()};
   const std::string_view correlation = request.Header("x-ms-correlation-request-id");
@@ -443,10 +453,7 @@ HttpResponse ArmApi::AnswerStarting(const HttpRequest& request, RandomSource& ra
   const Status starting =
       UnavailableError("Reprieve is starting: its store is not open yet. Retry shortly.")
           .WithArmCode("ServiceUnavailable");
-  response.status = MapStatus(starting).http_status;
-  response.body = ArmErrorBody(starting, request_id);
-  response.SetHeader("Content-Type", "application/json; charset=utf-8");
-  response.SetHeader("Retry-After", "1");
+  response = ErrorAnswer(starting, ArmErrorBody(starting, request_id));
   response.AddHeader("x-ms-request-id", request_id);
   return response;
 }
@@ -454,7 +461,7 @@ HttpResponse ArmApi::AnswerStarting(const HttpRequest& request, RandomSource& ra
 HttpResponse ArmApi::Reject(const Status& status) {
   static const HttpRequest kUnparsed{"GET", "/", {}, {}, true};
   internal::ApiState& api = state_->api;
-  api.telemetry.RequestStarted();
+  api.telemetry->RequestStarted();
   RequestContext ctx{kUnparsed, {}, {}, {}, "", api.random.NewUuid(), {}, {}, api.clock.Now()};
   return Finish(ctx, status);
 }
@@ -469,30 +476,28 @@ HttpResponse ArmApi::Finish(const internal::RequestContext& ctx, internal::Handl
     const Status status = result.status();
     const ArmError mapped = MapStatus(status);
     error_code = mapped.code;
-    // A 5xx is logged with its cause, which the answer does not carry; /readyz's 503 is the
-    // instance's state, not a failure. The path only: a query may carry what is not ours to log.
-    if (mapped.http_status >= 500 && ctx.route != "/readyz") {
+    // An internal error's answer is generic (arm_error.cc), so its cause goes to the log;
+    // every other error's message is in the answer. The path only: a query may carry what
+    // is not ours to log.
+    if (status.code() == StatusCode::kInternal) {
       Log(LogLevel::kError, "request failed",
           {{"requestId", ctx.request_id},
            {"method", request.method},
            {"path", ctx.path},
            {"cause", status.ToString()}});
     }
-    response.status = mapped.http_status;
-    if (request.method != "HEAD") {
-      response.body = ctx.oauth_errors
-                          ? OAuthErrorBody(status, ctx.request_id, FormatRfc3339(ctx.now))
-                          : ArmErrorBody(status, ctx.request_id);
-      response.SetHeader("Content-Type", "application/json; charset=utf-8");
-    }
-    response.SetHeader("x-ms-failure-cause", "gateway");
+    response = ErrorAnswer(status, request.method == "HEAD"
+                                       ? std::string()
+                                       : ctx.oauth_errors
+                                             ? OAuthErrorBody(status, ctx.request_id,
+                                                              FormatRfc3339(ctx.now))
+                                             : ArmErrorBody(status, ctx.request_id));
     if (response.status == 401 && !ctx.oauth_errors) {
       response.SetHeader("WWW-Authenticate",
                          "Bearer authorization_uri=\"" + ctx.base_url +
                              "\", error=\"invalid_token\", error_description=\"" +
                              status.message() + "\"");
     }
-    if (response.status == 503 || response.status == 429) response.SetHeader("Retry-After", "1");
   }
   // No handler sets these.
   const std::string_view correlation = request.Header("x-ms-correlation-request-id");
@@ -527,8 +532,9 @@ void ArmApi::Record(const internal::RequestContext& ctx, int status,
       request.received == std::chrono::steady_clock::time_point{} ? answered : request.received;
   const auto latency = std::chrono::duration_cast<Duration>(answered - received);
   const std::string_view route = ctx.route.empty() ? std::string_view("unmatched") : ctx.route;
-  core::Telemetry& telemetry = state_->api.telemetry;
+  core::Telemetry& telemetry = *state_->api.telemetry;
   telemetry.RequestFinished(route, request.method, status, latency);
+  if (status == 401) telemetry.AuthenticationFailed(error_code);
   if (!error_code.empty() && !IsReadOnly(request)) telemetry.OperationRefused(error_code);
   if (!state_->api.log_requests || !LogEnabled(LogLevel::kInfo)) return;
   // The path, never the query or the body: neither may carry a secret into the log.

@@ -65,8 +65,7 @@ Result<SweepReport> PurgeSweeper::RunOnce() {
       batches.push_back(std::move(batch));
     }
     const std::vector<Status> results = store_.ApplyEach(batches);
-    Telemetry& telemetry =
-        options_.telemetry != nullptr ? *options_.telemetry : NoTelemetry();
+    Telemetry& telemetry = TelemetryOrNone(options_.telemetry);
     for (size_t record_idx = 0; record_idx < due.size(); ++record_idx) {
       const Status& status = results[record_idx];
       if (status.ok() && due[record_idx].type == kNameType) {

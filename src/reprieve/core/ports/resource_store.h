@@ -184,8 +184,8 @@ class ResourceStore {
   // Number of records in `state`, for diagnostics and tests.
   virtual Result<int64_t> Count(LifecycleState state) = 0;
 
-  // Everything counted (one read; it costs a scan of each table's index, so it is meant for a
-  // scrape every few seconds, not for a request).
+  // Everything counted, in one read, for a scrape every few seconds rather than a request
+  // (a store may keep the resource counts as it writes, as SQLite does, or count them).
   virtual Result<StoreCensus> TakeCensus() = 0;
 
   // Ok when the store can serve now; kUnavailable saying why when it cannot (its last commit

@@ -56,6 +56,12 @@ class Telemetry {
 // A Telemetry that drops everything. Never null; lives forever.
 Telemetry& NoTelemetry();
 
+// `telemetry`, or NoTelemetry() when it is null: how an optional, not-owned Telemetry* is
+// held.
+inline Telemetry& TelemetryOrNone(Telemetry* telemetry) {
+  return telemetry != nullptr ? *telemetry : NoTelemetry();
+}
+
 // Reports the lifecycle transitions a committed batch made, read from its lifecycle events
 // (Reprieve.Lifecycle.ResourceSoftDeleted, ResourceRecovered, ResourcePurged).
 void ReportTransitions(const std::vector<LifecycleEvent>& events, Telemetry& telemetry);

@@ -31,7 +31,7 @@ ResourceService::ResourceService(ResourceStore& store, const Clock& clock, Rando
       clock_(clock),
       random_(random),
       catalog_(catalog),
-      telemetry_(telemetry != nullptr ? *telemetry : NoTelemetry()),
+      telemetry_(TelemetryOrNone(telemetry)),
       journal_(random),
       events_(&random, purge_warning),
       access_(store, &clock, &journal_),

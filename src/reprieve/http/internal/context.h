@@ -43,7 +43,7 @@ struct ApiState {
   // How long operations run and which fail; null: every operation finishes in its request.
   core::OperationSchedule* operations = nullptr;
   int retry_after_seconds = 1;            // Retry-After on operation answers and polls
-  core::Telemetry& telemetry = core::NoTelemetry();
+  core::Telemetry* telemetry = &core::NoTelemetry();  // never null
   std::function<std::string()> metrics{};  // the /metrics exposition; may be empty
   std::function<Status()> readiness{};     // /readyz; may be empty (always ready)
   bool log_requests = false;               // one log line per answered request

@@ -86,7 +86,7 @@ class BeastServer final : public HttpServer {
  public:
   explicit BeastServer(HttpServerOptions options)
       : options_(std::move(options)),
-        telemetry_(options_.telemetry != nullptr ? *options_.telemetry : core::NoTelemetry()),
+        telemetry_(core::TelemetryOrNone(options_.telemetry)),
         contexts_(MakeContexts(options_.io_threads)),
         tls_(ssl::context::tls_server),
         acceptor_(*contexts_.front()),

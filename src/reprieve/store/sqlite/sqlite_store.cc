@@ -1055,8 +1055,7 @@ class SqliteStore final : public core::ResourceStore {
   bool stopping_ = false;       // guarded by queue_mu_
 
   RecordCache cache_{1 << 16};
-  core::Telemetry& telemetry_ =
-      options_.telemetry != nullptr ? *options_.telemetry : core::NoTelemetry();
+  core::Telemetry& telemetry_ = core::TelemetryOrNone(options_.telemetry);
   std::mutex health_mu_;
   Status health_;  // guarded by health_mu_: the last commit's outcome
 
